@@ -1,0 +1,228 @@
+"""The ``cstograph`` command line.
+
+Exit codes: 0 success; 1 the data has violations or is inconsistent; 2 unusable input or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import Settings
+from .errors import CstographError, InconsistencyError, InputError, QueryError, ValidationFailed
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.discover(project_dir=args.project, build_dir=args.build_dir)
+
+
+# --- build -------------------------------------------------------------------------------------------
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    result = build(_settings(args), force=args.force)
+    m = result.manifest
+    state = "reused" if result.reused else "built"
+    print(f"{state} {result.path} — {m['triples']} triples in {len(m['graphs'])} graphs "  # type: ignore[arg-type]
+          f"({m['inferred_triples']} inferred)")
+    return EXIT_OK
+
+
+# --- validate ----------------------------------------------------------------------------------------
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .load import load_dataset, load_graph
+    from .namespaces import ONTOLOGY_GRAPH
+    from .pipeline import _union, asserted_sources
+    from .validate import validate_graph
+
+    settings = _settings(args)
+    ds = load_dataset([settings.ontology_file, *args.paths]) if args.paths else asserted_sources(settings)
+    shapes_dir = Path(args.shapes) if args.shapes else settings.shapes_dir
+    outcome = validate_graph(
+        _union(ds, exclude=(ONTOLOGY_GRAPH,)),
+        load_graph(sorted(shapes_dir.glob("*.ttl"))),
+        ontology=ds.graph(ONTOLOGY_GRAPH),
+    )
+    if args.format == "turtle":
+        print(outcome.report.serialize(format="turtle"))
+    elif args.format == "json":
+        print(json.dumps({"conforms": outcome.conforms, "results": [
+            {"focusNode": str(r.focus_node), "sourceShape": str(r.source_shape), "severity": str(r.severity),
+             "message": r.message, "path": None if r.path is None else str(r.path),
+             "value": None if r.value is None else str(r.value)} for r in outcome.results]}, indent=2))
+    else:
+        print(outcome.text)
+    return EXIT_OK if outcome.conforms else EXIT_FAILED
+
+
+# --- reason ------------------------------------------------------------------------------------------
+def cmd_reason(args: argparse.Namespace) -> int:
+    from .namespaces import ONTOLOGY_GRAPH
+    from .pipeline import _union, asserted_sources
+    from .reason import inferred_triples
+
+    ds = asserted_sources(_settings(args))
+    inferred = inferred_triples([ds.graph(ONTOLOGY_GRAPH), _union(ds, exclude=(ONTOLOGY_GRAPH,))])
+    if args.output:
+        inferred.serialize(args.output, format="turtle")
+        print(f"{len(inferred)} inferred triples written to {args.output}")
+    else:
+        print(inferred.serialize(format="turtle"))
+    return EXIT_OK
+
+
+# --- query -------------------------------------------------------------------------------------------
+def _open_store(settings: Settings, data: Sequence[Path] | None):  # type: ignore[no-untyped-def]
+    from .pipeline import DATASET_NQ, build
+    from .store import GraphStore
+
+    if data:
+        return GraphStore.from_files(data)
+    if not (settings.current_build / DATASET_NQ).is_file():
+        build(settings)
+    return GraphStore.from_files([settings.current_build / DATASET_NQ])
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    from .queries import load_queries, parse_query_file
+    from .store import to_term
+
+    settings = _settings(args)
+    path = Path(args.query)
+    if path.suffix == ".rq" and path.is_file():
+        named = parse_query_file(path)
+    else:
+        group, _, name = args.query.rpartition("/")
+        queries = load_queries(settings.queries_dir, group or "examples")
+        if name not in queries:
+            raise InputError(f"no query named {args.query!r}; known: {', '.join(sorted(queries))}")
+        named = queries[name]
+    given = dict(p.split("=", 1) for p in args.param)
+    subs = {}
+    for p in named.params:
+        value = given.get(p.name, p.default)
+        if value is not None:
+            subs[p.name] = ox.NamedNode(value) if p.datatype == "iri" else to_term(value, p.datatype)
+    store = _open_store(settings, args.data)
+    result = store.query(named.text, substitutions=subs)
+    fmt = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+           "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}[args.format]
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode())
+    else:
+        sys.stdout.write(result.serialize(format=fmt).decode())
+    return EXIT_OK
+
+
+# --- stats -------------------------------------------------------------------------------------------
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .pipeline import MANIFEST, build
+
+    settings = _settings(args)
+    manifest_path = settings.current_build / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else build(settings).manifest
+    if args.format == "json":
+        print(json.dumps({k: manifest[k] for k in ("triples", "graphs", "classes", "inferred_triples")}, indent=2))
+        return EXIT_OK
+    print(f"{manifest['triples']} triples, {manifest['inferred_triples']} inferred")
+    print("\ntriples per graph:")
+    for g, n in manifest["graphs"].items():
+        print(f"  {n:>8}  {g}")
+    print("\ninstances per class:")
+    for c, n in manifest["classes"].items():
+        print(f"  {n:>8}  {c}")
+    return EXIT_OK
+
+
+# --- serve -------------------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import ServerConfig, create_app
+
+    settings = _settings(args)
+    store = _open_store(settings, args.data)
+    config = ServerConfig(query_timeout=args.timeout, queries_dir=settings.queries_dir)
+    app = create_app(config, store)
+    print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql", flush=True)
+    if args.dev:
+        app.run(host=args.host, port=args.port, threaded=True)
+        return EXIT_OK
+    from .server.wsgi import serve
+
+    serve(app, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cstograph", description="A knowledge graph of the CSTO: build, validate, reason, query and serve it.")
+    parser.add_argument("--project", type=Path, help="project folder (default: found from the working directory)")
+    parser.add_argument("--build-dir", type=Path, help="build folder (default: <project>/build)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="load, validate, reason and write the publishable dataset")
+    p.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="validate the data (or given files) against the SHACL shapes")
+    p.add_argument("paths", nargs="*", type=Path, help="data files to validate instead of the project's")
+    p.add_argument("--format", choices=["text", "turtle", "json"], default="text")
+    p.add_argument("--shapes", help="folder of shapes (default: shapes/)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("reason", help="compute the inferred triples (OWL 2 RL)")
+    p.add_argument("-o", "--output", type=Path, help="write Turtle here instead of stdout")
+    p.set_defaults(func=cmd_reason)
+
+    p = sub.add_parser("query", help="run a .rq file or a named query (e.g. examples/members-on-date)")
+    p.add_argument("query", help="path to a .rq file, or [group/]name of a query under queries/")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
+    p.add_argument("--format", choices=["json", "csv", "tsv", "xml"], default="csv")
+    p.add_argument("--data", nargs="+", type=Path, help="query these RDF files instead of the build")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("stats", help="triples per graph and instances per class of the current build")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", help="serve the graph over HTTP (SPARQL 1.1 Protocol)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--data", nargs="+", type=Path, help="serve these RDF files (Turtle, TriG, N-Triples, N-Quads) instead of the build")
+    p.add_argument("--workers", type=int, default=2, help="worker processes (production server)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker")
+    p.add_argument("--timeout", type=float, default=5.0, help="query time limit in seconds")
+    p.add_argument("--dev", action="store_true", help="use Flask's development server")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"cstograph: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except (ValidationFailed, InconsistencyError) as exc:
+        print(f"cstograph: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except QueryError as exc:
+        print(f"cstograph: query error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except CstographError as exc:
+        print(f"cstograph: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except FileNotFoundError as exc:
+        print(f"cstograph: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

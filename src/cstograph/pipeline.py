@@ -1,0 +1,192 @@
+"""The build pipeline: load → validate (SHACL) → reason (OWL 2 RL) → publish.
+
+A build is written into ``build/<input-hash>/`` and published by swapping the ``build/current``
+symlink atomically, so a failed build never replaces the last good one and nothing is half-written.
+A build whose inputs (ontology, data, shapes, and this package's code) are unchanged is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from .config import Settings
+from .errors import ValidationFailed
+from .load import load_dataset, load_graph, new_dataset
+from .namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from .reason import inferred_triples
+from .validate import ValidationOutcome, validate_graph
+
+__all__ = ["BuildResult", "asserted_sources", "build", "dataset_stats", "input_files", "input_hash", "write_dataset"]
+
+DATASET_NQ = "dataset.nq"
+DATASET_TRIG = "dataset.trig"
+VALIDATION_TTL = "validation.ttl"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    path: Path
+    reused: bool
+    conforms: bool
+    manifest: dict[str, object]
+    validation: ValidationOutcome | None = None
+
+
+def input_files(settings: Settings) -> list[Path]:
+    """Everything a build depends on, in a stable order."""
+    code = sorted(Path(__file__).resolve().parent.rglob("*.py"))
+    return [settings.ontology_file, *settings.data_files(), *settings.shape_files(), *code]
+
+
+def input_hash(settings: Settings) -> str:
+    h = hashlib.sha256()
+    for path in input_files(settings):
+        try:
+            rel = path.relative_to(settings.project_dir)
+        except ValueError:
+            rel = Path(path.name)
+        h.update(str(rel).encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def asserted_sources(settings: Settings) -> Dataset:
+    """The ontology and every data file, each in its own named graph (raises on syntax errors)."""
+    return load_dataset([settings.ontology_file, *settings.data_files()], data_dir=settings.data_dir)
+
+
+def _union(ds: Dataset, *, exclude: tuple[URIRef, ...] = ()) -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, replace=True)
+    for ctx in ds.graphs():
+        if ctx.identifier in exclude:
+            continue
+        for t in ctx:
+            g.add(t)
+    return g
+
+
+def dataset_stats(ds: Dataset) -> dict[str, object]:
+    """Triples per named graph and instances per class (over all graphs)."""
+    per_graph = {str(ctx.identifier): len(ctx) for ctx in ds.graphs() if len(ctx)}
+    classes: Counter[str] = Counter()
+    seen: set[tuple[object, object]] = set()
+    for ctx in ds.graphs():
+        for s, _, o in ctx.triples((None, RDF.type, None)):
+            if (s, o) not in seen:
+                seen.add((s, o))
+                classes[str(o)] += 1
+    return {"triples": sum(per_graph.values()), "graphs": dict(sorted(per_graph.items())),
+            "classes": dict(classes.most_common())}
+
+
+def write_dataset(ds: Dataset, nquads: Path, trig: Path | None = None) -> None:
+    """Write the named graphs of ``ds`` as N-Quads (and TriG, with the project's prefixes)."""
+    with nquads.open("wb") as out:
+        for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+            if not len(ctx) or not isinstance(ctx.identifier, URIRef):
+                continue
+            suffix = f" <{ctx.identifier}> .\n".encode()
+            nt = ctx.serialize(format="nt", encoding="utf-8")
+            for line in nt.splitlines():
+                if line.endswith(b" ."):
+                    out.write(line[:-2] + suffix)
+    if trig is not None:
+        store = ox.Store()
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        with trig.open("wb") as out:
+            ox.serialize(store, out, format=ox.RdfFormat.TRIG,
+                         prefixes={k: str(v) for k, v in PREFIXES.items()})
+
+
+def _publish(settings: Settings, target: Path) -> None:
+    """Point ``build/current`` at ``target`` atomically (rename of a fresh symlink)."""
+    link = settings.current_build
+    tmp_link = settings.build_dir / f".current-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(target.name)
+    os.replace(tmp_link, link)
+
+
+def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = None) -> BuildResult:
+    """Build the publishable dataset. Raises InputError (bad input) or ValidationFailed / InconsistencyError."""
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    key = input_hash(settings)
+    target = settings.build_dir / key
+    manifest_path = target / MANIFEST
+    if not force and manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text())
+        _publish(settings, target)
+        return BuildResult(path=target, reused=True, conforms=True, manifest=manifest)
+
+    started = time.perf_counter()
+    ds = asserted_sources(settings)
+    ontology = ds.graph(ONTOLOGY_GRAPH)
+    data = _union(ds, exclude=(ONTOLOGY_GRAPH,))
+    shape_files = sorted((shapes_dir or settings.shapes_dir).glob("*.ttl"))
+    outcome = validate_graph(data, load_graph(shape_files), ontology=ontology) if shape_files else None
+    t_validate = time.perf_counter()
+
+    if outcome is not None and not outcome.conforms:
+        failed = settings.build_dir / "failed"
+        failed.mkdir(exist_ok=True)
+        outcome.report.serialize(failed / VALIDATION_TTL, format="turtle")
+        raise ValidationFailed(
+            f"{len(outcome.violations)} SHACL violation(s); report in {failed / VALIDATION_TTL}\n{outcome.text}"
+        )
+
+    inferred = inferred_triples([ontology, data])
+    t_reason = time.perf_counter()
+
+    published = new_dataset()
+    for ctx in ds.graphs():
+        if len(ctx):
+            g = published.graph(ctx.identifier)
+            for t in ctx:
+                g.add(t)
+    g_inf = published.graph(INFERRED_GRAPH)
+    for t in inferred:
+        g_inf.add(t)
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=settings.build_dir))
+    try:
+        write_dataset(published, tmp / DATASET_NQ, tmp / DATASET_TRIG)
+        if outcome is not None:
+            outcome.report.serialize(tmp / VALIDATION_TTL, format="turtle")
+        manifest = {
+            "input_hash": key,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "seconds": {
+                "load_validate": round(t_validate - started, 3),
+                "reason": round(t_reason - t_validate, 3),
+            },
+            "inferred_triples": len(inferred),
+            "validation": None
+            if outcome is None
+            else {"conforms": outcome.conforms, "results": len(outcome.results)},
+            **dataset_stats(published),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _publish(settings, target)
+    return BuildResult(path=target, reused=False, conforms=True, manifest=manifest, validation=outcome)

@@ -1,0 +1,91 @@
+"""Named SPARQL query files (grlc / SIB sparql-examples style), shared by the CLI, tests and endpoint.
+
+Each ``queries/<group>/<name>.rq`` starts with ``#+`` header lines::
+
+    #+ summary: Member states on a given date
+    #+ description: One pattern and one FILTER over membership nodes.
+    #+ param: date xsd:date 2000-01-01
+    #+ tags: memberships
+
+A ``param`` names a variable that the runner binds (SEP-0007 substitution, never string formatting),
+with its datatype and a default value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["NamedQuery", "Param", "load_queries", "parse_query_file"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    datatype: str  # full IRI, or "iri" for an IRI parameter
+    default: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    name: str
+    group: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    params: tuple[Param, ...] = field(default=())
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.group}/{self.name}"
+
+
+def _datatype(token: str) -> str:
+    if token == "iri":
+        return "iri"
+    if token.startswith("xsd:"):
+        return XSD + token[4:]
+    return token
+
+
+def parse_query_file(path: Path, *, group: str | None = None) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#+"):
+            if stripped and not stripped.startswith("#"):
+                break
+            continue
+        key, _, value = stripped[2:].partition(":")
+        key, value = key.strip(), value.strip()
+        if key == "param":
+            parts = value.split(None, 2)
+            if len(parts) < 2:
+                raise ValueError(f"{path}: '#+ param:' needs a name and a datatype")
+            params.append(Param(parts[0], _datatype(parts[1]), parts[2] if len(parts) > 2 else None))
+        else:
+            meta[key] = value
+    if "summary" not in meta:
+        raise ValueError(f"{path}: missing '#+ summary:' header")
+    return NamedQuery(
+        name=path.stem,
+        group=group or path.parent.name,
+        path=path,
+        text=text,
+        summary=meta["summary"],
+        description=meta.get("description", ""),
+        params=tuple(params),
+        tags=tuple(t.strip() for t in meta.get("tags", "").split(",") if t.strip()),
+    )
+
+
+def load_queries(queries_dir: Path, group: str) -> dict[str, NamedQuery]:
+    """All ``queries/<group>/*.rq`` by name, sorted."""
+    folder = queries_dir / group
+    return {p.stem: parse_query_file(p, group=group) for p in sorted(folder.glob("*.rq"))}

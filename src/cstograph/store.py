@@ -1,0 +1,134 @@
+"""The serving store: the built dataset in an embedded Oxigraph (pyoxigraph) store.
+
+rdflib is the library of the build pipeline; queries are answered by Oxigraph's engine, which is much
+faster than rdflib's evaluator and free of its known correctness bugs (see bench/ for the measurement).
+The default graph of a query is the union of all named graphs (asserted ∪ inferred) unless the caller
+selects graphs explicitly (SPARQL 1.1 Protocol ``default-graph-uri`` / ``named-graph-uri``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from .errors import InputError, QuerySyntaxError, RDFSyntaxError
+
+__all__ = ["GraphStore", "QueryResult", "to_term"]
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+_RDF_FORMATS = {
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".n3": ox.RdfFormat.N3,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def to_term(value: str | int | float | bool | ox.NamedNode | ox.Literal, datatype: str | None = None) -> ox.NamedNode | ox.Literal:
+    """A pyoxigraph term for a query parameter (``substitutions``): IRIs stay IRIs, values become literals."""
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    if datatype is not None:
+        return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
+    return ox.Literal(value) if isinstance(value, str) else ox.Literal(str(value).lower() if isinstance(value, bool) else str(value))
+
+
+class GraphStore:
+    """A read-mostly quad store. Build one with :meth:`from_files` or :meth:`from_dataset`."""
+
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self._store = store if store is not None else ox.Store()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> GraphStore:
+        """Copy an rdflib Dataset (its named graphs) into a new in-memory store."""
+        data = dataset.serialize(format="nquads", encoding="utf-8")
+        store = cls()
+        store._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        return store
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path], *, default_graph_name: str | None = None) -> GraphStore:
+        """Load RDF files. Triples of triple formats go to a named graph named after the file
+        (``default_graph_name`` overrides), so that the union default graph sees them."""
+        store = cls()
+        for path in paths:
+            store.load_file(Path(path), graph_name=default_graph_name)
+        return store
+
+    def load_file(self, path: Path, *, graph_name: str | None = None) -> None:
+        fmt = _RDF_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise InputError(f"{path}: unknown RDF file type {path.suffix!r}")
+        kwargs: dict[str, object] = {"format": fmt, "base_iri": path.resolve().as_uri()}
+        if not fmt.supports_datasets:
+            kwargs["to_graph"] = ox.NamedNode(graph_name or path.resolve().as_uri())
+        try:
+            self._store.bulk_load(path=str(path), **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise RDFSyntaxError(path, getattr(exc, "lineno", None), getattr(exc, "offset", None), str(exc)) from exc
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc}") from exc
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query. ``default_graph=None`` means the union of all graphs.
+
+        Raises :class:`QuerySyntaxError` with the parser's message (which gives the position).
+        """
+        kwargs: dict[str, object] = {}
+        if default_graph is None:
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        if base_iri:
+            kwargs["base_iri"] = base_iri
+        try:
+            return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+
+    def select(self, sparql: str, **options: object) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
+        """Run a SELECT and return its rows as dicts of bound variables (unbound ones left out)."""
+        result = self.query(sparql, **options)  # type: ignore[arg-type]
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
+        return rows

@@ -1,0 +1,148 @@
+"""Shared fixtures. The real project is built once per test session into a temporary build folder;
+servers are real processes on 127.0.0.1, started and stopped by PID."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cstograph.config import Settings
+from cstograph.pipeline import DATASET_NQ, BuildResult, build
+from cstograph.store import GraphStore
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SHARED_DIR = PROJECT_DIR.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture(scope="session")
+def project_dir() -> Path:
+    return PROJECT_DIR
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.fail(f"../shared not found beside the project ({SHARED_DIR})")
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def session_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings.discover(project_dir=PROJECT_DIR, build_dir=tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def built(session_settings: Settings) -> BuildResult:
+    """The real project, built once (validate + reason) for the whole session."""
+    return build(session_settings)
+
+
+@pytest.fixture(scope="session")
+def dataset_file(built: BuildResult) -> Path:
+    return built.path / DATASET_NQ
+
+
+@pytest.fixture(scope="session")
+def store(dataset_file: Path) -> GraphStore:
+    """The built dataset in the serving store (asserted named graphs + inferred graph)."""
+    return GraphStore.from_files([dataset_file])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+
+def cstograph_command() -> list[str]:
+    exe = shutil.which("cstograph", path=os.path.dirname(sys.executable))
+    return [exe] if exe else [sys.executable, "-m", "cstograph.cli"]
+
+
+def start_server(args: list[str], log: Path, *, ready_path: str = "/health", timeout: float = 60) -> RunningServer:
+    """Start ``cstograph serve ARGS --port P`` as a real process and wait until it answers."""
+    port = free_port()
+    handle = log.open("wb")
+    proc = subprocess.Popen(
+        [*cstograph_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+        stdout=handle, stderr=subprocess.STDOUT, cwd=PROJECT_DIR, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + ready_path, timeout=2) as r:  # noqa: S310 - loopback only
+                if r.status == 200:
+                    return RunningServer(url, proc, log)
+        except OSError:
+            time.sleep(0.2)
+    stop_server(RunningServer(url, proc, log))
+    raise RuntimeError(f"server did not start in {timeout}s:\n{log.read_text(errors='replace')}")
+
+
+def stop_server(server: RunningServer) -> None:
+    """Stop the server's whole process group by PID."""
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(dataset_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """``cstograph serve`` (production server) on the built dataset, on 127.0.0.1."""
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    server = start_server(["--data", str(dataset_file)], log)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+def require_tool(name: str) -> str:
+    """Path of a system tool a test needs. CI (.ci/run) installs them: there, a missing tool fails."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed (.ci/run should install it)")
+        pytest.skip(f"{name} not installed (apt-get install it, or run scripts/test)")
+    return path
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of the project's inputs, for tests that break them."""
+    root = tmp_path / "project"
+    for sub in ("ontology", "data", "shapes", "queries"):
+        if (PROJECT_DIR / sub).is_dir():
+            shutil.copytree(PROJECT_DIR / sub, root / sub)
+    return root
