@@ -41,4 +41,8 @@ def create_app(config: ServerConfig | None = None, store: GraphStore | None = No
     from . import sparql
 
     app.register_blueprint(sparql.bp)
+
+    from . import pages  # linked-data pages: /, /id/…, /ontology, /timeline, /.well-known/void, /dumps/…
+
+    app.register_blueprint(pages.bp)
     return app

@@ -1,0 +1,283 @@
+"""The membership timeline picture: a server-rendered SVG, states as rows, memberships as bars.
+
+Bars are coloured by status (full member, suspended, participation frozen, observer); each row has one
+lane per organization or treaty shown (e.g. the 1992 Treaty and the CSTO). Dated events that concern a
+state (accessions, withdrawals, suspensions, requests for assistance, …) are marked on its row.
+Parameters are bound by SPARQL substitution (SEP-0007), never formatted into the query text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from ..namespaces import BASE, CST
+from ..store import GraphStore
+from .render import label_of, local_path, short_iri
+
+__all__ = ["DEFAULT_SUBJECTS", "Bar", "Mark", "TimelineData", "render_svg", "timeline_data"]
+
+#: What ``/timeline`` shows without ``?of=``: the 1992 Treaty and the organization built on it.
+DEFAULT_SUBJECTS: tuple[str, ...] = (BASE + "id/treaty/cst", BASE + "id/organization/csto")
+
+_MEMBERSHIPS = """
+PREFIX cst: <https://w3id.org/cstograph/ontology#>
+SELECT ?of ?m ?state ?start ?end ?status WHERE {
+  ?m a cst:Membership ; cst:memberOf ?of ; cst:member ?state ; cst:startDate ?start .
+  ?state a cst:State .
+  OPTIONAL { ?m cst:endDate ?end }
+  OPTIONAL { ?m cst:status ?status }
+}"""
+
+# Dated events that name a state in one of these roles, or that started or ended one of its memberships.
+_EVENTS = """
+PREFIX cst: <https://w3id.org/cstograph/ontology#>
+SELECT DISTINCT ?state ?e ?date WHERE {
+  { ?e cst:requester|cst:agent|cst:participant|cst:signatory|cst:speaker|cst:side ?state . }
+  UNION { ?m cst:member ?state ; cst:startedBy|cst:endedBy ?e . }
+  ?e cst:date ?date .
+  ?state a cst:State .
+}"""
+
+_STATUS_CLASS = {
+    str(CST.FullMember): "full",
+    str(CST.Suspended): "suspended",
+    str(CST.ParticipationFrozen): "frozen",
+    str(CST.Observer): "observer",
+}
+_KIND_CLASS = {
+    "Accession": "accession", "Signing": "accession", "Ratification": "accession",
+    "Withdrawal": "withdrawal", "NonRenewal": "withdrawal",
+    "Suspension": "suspension", "ParticipationFreeze": "suspension",
+    "RequestForAssistance": "request",
+    "Deployment": "response", "Mission": "response", "Refusal": "response", "NoResponse": "response",
+}
+_COLOURS = {"full": "#2f6f9f", "suspended": "#d08c1b", "frozen": "#8a8fb0", "observer": "#9ec1a3"}
+_MARK_COLOURS = {"accession": "#1b7f3b", "withdrawal": "#b3261e", "suspension": "#d08c1b",
+                 "request": "#6a1b9a", "response": "#00838f"}
+
+
+def parse_date(value: str, *, end: bool = False) -> dt.date | None:
+    """``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` lexical form → a day (first day, or last if ``end``)."""
+    parts = value.strip()[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+        day = int(parts[2]) if len(parts) > 2 else (31 if end and month == 12 else 1)
+        return dt.date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    lane: str  # IRI of the organization or treaty
+    membership: str
+    start: dt.date
+    end: dt.date | None  # None: still held
+    status: str  # full | suspended | frozen | observer
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    event: str
+    date: dt.date
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    state: str
+    label: str
+    bars: tuple[Bar, ...]
+    marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineData:
+    subjects: tuple[str, ...]
+    lanes: tuple[tuple[str, str, str], ...]  # (IRI, label, short label) of each lane, in order
+    rows: tuple[Row, ...]
+    today: dt.date
+
+
+def timeline_data(store: GraphStore, subjects: Sequence[str], *, states: Sequence[str] | None = None,
+                  today: dt.date | None = None, lang: str = "en") -> TimelineData:
+    """Rows (one per state with a membership of a subject), their bars and their event marks."""
+    today = today or dt.date.today()
+    bars: dict[str, list[Bar]] = {}
+    for subject in subjects:
+        rows = store.select(_MEMBERSHIPS, substitutions={"of": ox.NamedNode(subject)})
+        for r in rows:
+            state = r["state"].value
+            if states is not None and state not in states:
+                continue
+            start = parse_date(r["start"].value)
+            if start is None:
+                continue
+            end = parse_date(r["end"].value) if "end" in r else None
+            status = _STATUS_CLASS.get(r["status"].value, "full") if "status" in r else "full"
+            bars.setdefault(state, []).append(Bar(subject, r["m"].value, start, end, status))
+    marks: dict[str, list[Mark]] = {}
+    for r in store.select(_EVENTS):
+        state = r["state"].value
+        if state not in bars:
+            continue
+        date = parse_date(r["date"].value)
+        ev = r["e"]
+        kind = _event_kind(store, ev)  # type: ignore[arg-type]
+        if date is None or kind is None or any(m.event == ev.value for m in marks.get(state, [])):
+            continue
+        marks.setdefault(state, []).append(Mark(ev.value, date, kind, label_of(store, ev, lang)))  # type: ignore[arg-type]
+    rows = [
+        Row(state, label_of(store, ox.NamedNode(state), lang),
+            tuple(sorted(b, key=lambda x: (x.start, x.lane))),
+            tuple(sorted(marks.get(state, []), key=lambda m: m.date)))
+        for state, b in bars.items()
+    ]
+    rows.sort(key=lambda row: (min(b.start for b in row.bars), row.label))
+    used = [s for s in subjects if any(b.lane == s for row in rows for b in row.bars)] or list(subjects)
+    lanes = tuple((s, label_of(store, ox.NamedNode(s), lang), lane_label(store, s)) for s in used)
+    return TimelineData(tuple(subjects), lanes, tuple(rows), today)
+
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _event_kind(store: GraphStore, event: ox.NamedNode) -> str | None:
+    """The mark kind of an event from its most telling type (None: not a kind the picture marks)."""
+    types = {q.object.value.rsplit("#", 1)[-1] for q in store.oxigraph.quads_for_pattern(event, _RDF_TYPE, None, None)
+             if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(str(CST))}
+    for name, kind in _KIND_CLASS.items():
+        if name in types:
+            return kind
+    return None
+
+
+def lane_label(store: GraphStore, iri: str) -> str:
+    """A short name for a lane: the abbreviation (skos:altLabel, Latin script) or the label."""
+    alts = [q.object.value for q in store.oxigraph.quads_for_pattern(
+        ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"), None, None)
+        if isinstance(q.object, ox.Literal) and q.object.language in (None, "en")]
+    short = sorted((a for a in alts if a.isascii()), key=len)
+    return short[0] if short else label_of(store, ox.NamedNode(iri))
+
+
+# --- drawing -----------------------------------------------------------------------------------------
+_LEFT, _RIGHT, _TOP, _LANE_H, _ROW_GAP, _AXIS_H, _LEGEND_H = 190, 30, 40, 16, 10, 30, 78
+
+
+def _year_ticks(first: int, last: int) -> list[int]:
+    span = last - first
+    step = 1 if span <= 12 else 2 if span <= 24 else 5
+    return [y for y in range(first, last + 1) if y % step == 0]
+
+
+def render_svg(data: TimelineData, *, width: int = 1100, title: str = "", base: str = BASE) -> str:
+    """The timeline as a standalone SVG document (escaped text, links to the resource pages)."""
+    dates = [b.start for r in data.rows for b in r.bars] + [m.date for r in data.rows for m in r.marks]
+    first_year = min((d.year for d in dates), default=data.today.year - 1)
+    last_year = data.today.year + 1
+    x0, x1 = dt.date(first_year, 1, 1), dt.date(last_year, 1, 1)
+    plot_w = width - _LEFT - _RIGHT
+    total_days = (x1 - x0).days
+
+    def x(d: dt.date) -> float:
+        return round(_LEFT + plot_w * (d - x0).days / total_days, 1)
+
+    lanes = [iri for iri, _, _ in data.lanes]
+    row_h = _LANE_H * len(lanes) + _ROW_GAP
+    top = _TOP if title else 6
+    plot_top = top + _AXIS_H
+    height = plot_top + row_h * max(len(data.rows), 1) + _LEGEND_H
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" class="timeline" '
+        f'data-from="{x0.isoformat()}" data-to="{x1.isoformat()}" role="img" '
+        f'font-family="system-ui, sans-serif" font-size="12">',
+        f"<title>{escape(title or 'Membership timeline')}</title>",
+        '<rect x="0" y="0" width="100%" height="100%" fill="#ffffff"/>',
+    ]
+    if title:
+        out.append(f'<text x="{_LEFT}" y="22" font-size="15" font-weight="600" fill="#222">{escape(title)}</text>')
+    # Year grid and axis labels.
+    out.append('<g class="axis" fill="#555">')
+    for year in _year_ticks(first_year, last_year):
+        xx = x(dt.date(year, 1, 1))
+        out.append(f'<line x1="{xx}" y1="{plot_top - 6}" x2="{xx}" y2="{height - _LEGEND_H}" stroke="#e3e3e3"/>')
+        out.append(f'<text x="{xx}" y="{plot_top - 10}" text-anchor="middle">{year}</text>')
+    out.append("</g>")
+    today_x = x(data.today)
+    out.append(f'<line class="today" x1="{today_x}" y1="{plot_top - 6}" x2="{today_x}" '
+               f'y2="{height - _LEGEND_H}" stroke="#999" stroke-dasharray="3 3"><title>today</title></line>')
+    for i, row in enumerate(data.rows):
+        y0 = plot_top + i * row_h
+        href = local_path(row.state, base) or row.state
+        out.append(f'<g class="row" data-state={quoteattr(row.state)} data-label={quoteattr(row.label)}>')
+        if i % 2 == 0:
+            out.append(f'<rect x="0" y="{y0 - _ROW_GAP / 2}" width="{width}" height="{row_h}" fill="#f6f8fa"/>')
+        out.append(f'<a xlink:href={quoteattr(href)} href={quoteattr(href)}>'
+                   f'<text class="row-label" x="{_LEFT - (52 if len(lanes) > 1 else 8)}" y="{y0 + row_h / 2}" text-anchor="end" '
+                   f'dominant-baseline="middle" fill="#1a4d7a">{escape(row.label)}</text></a>')
+        if len(lanes) > 1:
+            for n, (_, _, short) in enumerate(data.lanes):
+                out.append(f'<text class="lane-label" x="{_LEFT - 6}" y="{y0 + n * _LANE_H + _LANE_H / 2}" '
+                           f'text-anchor="end" dominant-baseline="middle" font-size="9" fill="#777">'
+                           f"{escape(short)}</text>")
+        for bar in row.bars:
+            lane = lanes.index(bar.lane) if bar.lane in lanes else 0
+            by = y0 + lane * _LANE_H
+            bx0, bx1 = x(bar.start), x(bar.end or data.today)
+            colour = _COLOURS.get(bar.status, _COLOURS["full"])
+            end_s = bar.end.isoformat() if bar.end else ""
+            bhref = local_path(bar.membership, base) or bar.membership
+            tip = (f"{row.label}: {short_iri(bar.lane)} {bar.status}, {bar.start.isoformat()} – "
+                   f"{end_s or 'present'}")
+            opacity = "" if bar.end else ' fill-opacity="0.85"'
+            out.append(
+                f'<a xlink:href={quoteattr(bhref)} href={quoteattr(bhref)}>'
+                f'<rect class="bar status-{bar.status}" data-membership={quoteattr(bar.membership)} '
+                f'data-of={quoteattr(bar.lane)} data-start="{bar.start.isoformat()}" data-end="{end_s}" '
+                f'data-status="{bar.status}" x="{bx0}" y="{by + 2}" width="{max(bx1 - bx0, 2):.1f}" '
+                f'height="{_LANE_H - 4}" rx="3" fill="{colour}"'
+                f'{opacity}><title>{escape(tip)}</title></rect></a>'
+            )
+            if bar.end is None:  # open end: an arrow head
+                ay = by + _LANE_H / 2
+                out.append(f'<path d="M{bx1} {ay - 5} L{bx1 + 7} {ay} L{bx1} {ay + 5} Z" fill="{colour}"/>')
+        for mark in row.marks:
+            mx = x(mark.date)
+            my = y0 + (row_h - _ROW_GAP) / 2
+            colour = _MARK_COLOURS.get(mark.kind, "#333")
+            mhref = local_path(mark.event, base) or mark.event
+            out.append(
+                f'<a xlink:href={quoteattr(mhref)} href={quoteattr(mhref)}>'
+                f'<path class="event event-{mark.kind}" data-event={quoteattr(mark.event)} '
+                f'data-date="{mark.date.isoformat()}" d="M{mx} {my - 6} L{mx + 5} {my} L{mx} {my + 6} '
+                f'L{mx - 5} {my} Z" fill="{colour}" stroke="#fff" stroke-width="1">'
+                f"<title>{escape(mark.date.isoformat() + ': ' + mark.label)}</title></path></a>"
+            )
+        out.append("</g>")
+    # Legend: lanes, statuses (bars), event kinds (diamonds), one line each.
+    ly = height - _LEGEND_H + 16
+    out.append(f'<g class="legend" transform="translate({_LEFT},{ly})">')
+    if len(lanes) > 1:
+        lane_names = " · ".join(f"{short} = {label}" for _, label, short in data.lanes)
+        out.append(f'<text x="0" y="0" fill="#333">lanes, top to bottom: {escape(lane_names)}</text>')
+    lx = 0
+    for status, colour in _COLOURS.items():
+        out.append(f'<rect x="{lx}" y="12" width="14" height="10" rx="2" fill="{colour}"/>'
+                   f'<text x="{lx + 18}" y="21" fill="#333">{status}</text>')
+        lx += 100
+    lx = 0
+    for kind, colour in _MARK_COLOURS.items():
+        out.append(f'<path d="M{lx + 6} 30 L{lx + 11} 36 L{lx + 6} 42 L{lx + 1} 36 Z" fill="{colour}"/>'
+                   f'<text x="{lx + 16}" y="40" fill="#333">{kind}</text>')
+        lx += 95
+    out.append("</g></svg>")
+    return "\n".join(out)
