@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from .config import Settings
@@ -141,6 +142,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- link --------------------------------------------------------------------------------------------
+def cmd_link(args: argparse.Namespace) -> int:
+    from .link import link
+
+    report = link(_settings(args), wikidata_export=args.wikidata_export, online=args.online,
+                  date=args.date, write=not args.dry_run)
+    print(report.to_json() if args.format == "json" else report.to_text())
+    return EXIT_FAILED if args.strict and report.conflicts else EXIT_OK
+
+
 # --- serve -------------------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server import ServerConfig, create_app
@@ -189,6 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="triples per graph and instances per class of the current build")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("link", help="compute and check links to Wikidata, ISO 3166 and COW/ATOP; compare memberships")
+    p.add_argument("--wikidata-export", type=Path, metavar="FILE",
+                   help="a Wikidata-shaped RDF export (wdt:P298, p:P463 + pq:P580/pq:P582) to check links and compare memberships")
+    p.add_argument("--online", action="store_true",
+                   help="also ask the live Wikidata SPARQL service (query.wikidata.org only; never by default)")
+    p.add_argument("--date", type=date.fromisoformat, help="date recorded for the links (default: today)")
+    p.add_argument("--dry-run", action="store_true", help="report only; do not write data/links/linkset.ttl")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a link or code conflicts")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("serve", help="serve the graph over HTTP (SPARQL 1.1 Protocol)")
     p.add_argument("--host", default="127.0.0.1")
