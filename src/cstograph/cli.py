@@ -93,7 +93,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
     from .queries import load_queries, parse_query_file
-    from .store import to_term
+    from .store import named_substitutions
 
     settings = _settings(args)
     path = Path(args.query)
@@ -106,11 +106,10 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise InputError(f"no query named {args.query!r}; known: {', '.join(sorted(queries))}")
         named = queries[name]
     given = dict(p.split("=", 1) for p in args.param)
-    subs = {}
-    for p in named.params:
-        value = given.get(p.name, p.default)
-        if value is not None:
-            subs[p.name] = ox.NamedNode(value) if p.datatype == "iri" else to_term(value, p.datatype)
+    try:
+        subs = named_substitutions(named, given)
+    except ValueError as exc:
+        raise InputError(f"bad parameter value: {exc}") from exc
     store = _open_store(settings, args.data)
     result = store.query(named.text, substitutions=subs)
     fmt = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
@@ -157,8 +156,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server import ServerConfig, create_app
 
     settings = _settings(args)
-    store = _open_store(settings, args.data)
-    config = ServerConfig(query_timeout=args.timeout, queries_dir=settings.queries_dir)
+    if args.data and args.default_graph == "file":
+        from .store import GraphStore
+
+        store = GraphStore.from_files(args.data, union_default_graph=False)
+    else:
+        store = _open_store(settings, args.data)
+    config = ServerConfig(
+        query_timeout=args.timeout, queries_dir=settings.queries_dir, max_rows=args.max_rows,
+        max_result_bytes=args.max_result_bytes, max_body_bytes=args.max_body_bytes,
+        service_allowlist=tuple(args.service_allow), cors_origin=args.cors_origin,
+    )
     app = create_app(config, store)
     print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql", flush=True)
     if args.dev:
@@ -166,7 +174,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .server.wsgi import serve
 
-    serve(app, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    serve(app, host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+          access_log=args.access_log)
     return EXIT_OK
 
 
@@ -218,8 +227,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", nargs="+", type=Path, help="serve these RDF files (Turtle, TriG, N-Triples, N-Quads) instead of the build")
     p.add_argument("--workers", type=int, default=2, help="worker processes (production server)")
     p.add_argument("--threads", type=int, default=4, help="threads per worker")
-    p.add_argument("--timeout", type=float, default=5.0, help="query time limit in seconds")
+    p.add_argument("--timeout", type=float, default=5.0, help="query time limit in seconds (clients may lower it)")
+    p.add_argument("--max-rows", type=int, default=100_000, help="largest SELECT result, in rows")
+    p.add_argument("--max-result-bytes", type=int, default=50_000_000, help="largest response body, in bytes")
+    p.add_argument("--max-body-bytes", type=int, default=1_000_000, help="largest request body (413 above)")
+    p.add_argument("--service-allow", action="append", default=[], metavar="URL",
+                   help="a SERVICE endpoint queries may call (repeatable; default: none, SERVICE is refused)")
+    p.add_argument("--cors-origin", default="*", help="Access-Control-Allow-Origin ('' disables CORS)")
+    p.add_argument("--default-graph", choices=["union", "file"], default="union",
+                   help="with --data: default graph = union of all graphs (triple files each in a named graph "
+                        "named after the file), or the files' own default graph")
     p.add_argument("--dev", action="store_true", help="use Flask's development server")
+    p.add_argument("--access-log", action="store_true", help="log every request to stdout")
     p.set_defaults(func=cmd_serve)
     return parser
 

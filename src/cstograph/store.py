@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset
 
 from .errors import InputError, QuerySyntaxError, RDFSyntaxError
+from .sparqltext import code_text, has_keyword
 
-__all__ = ["GraphStore", "QueryResult", "to_term"]
+if TYPE_CHECKING:
+    from .queries import NamedQuery
+
+__all__ = ["GraphStore", "QueryResult", "named_substitutions", "to_term"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -41,11 +46,32 @@ def to_term(value: str | int | float | bool | ox.NamedNode | ox.Literal, datatyp
     return ox.Literal(value) if isinstance(value, str) else ox.Literal(str(value).lower() if isinstance(value, bool) else str(value))
 
 
-class GraphStore:
-    """A read-mostly quad store. Build one with :meth:`from_files` or :meth:`from_dataset`."""
+def named_substitutions(named: NamedQuery, given: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Bind the declared ``#+ param:`` values of a named query (given value, else its default) as terms.
 
-    def __init__(self, store: ox.Store | None = None) -> None:
+    The CLI and the endpoint both use this, so that the same report comes out of both. Values are bound
+    by SEP-0007 substitution, never formatted into the query text. Raises :class:`ValueError` for a value
+    that is not a valid IRI (``iri`` parameters).
+    """
+    subs: dict[str, ox.NamedNode | ox.Literal] = {}
+    for param in named.params:
+        value = given.get(param.name, param.default)
+        if value is None:
+            continue
+        subs[param.name] = ox.NamedNode(value) if param.datatype == "iri" else to_term(value, param.datatype)
+    return subs
+
+
+class GraphStore:
+    """A read-mostly quad store. Build one with :meth:`from_files` or :meth:`from_dataset`.
+
+    ``union_default_graph`` (default) makes the default graph of a query without a dataset clause the
+    union of all graphs; otherwise it is the store's own default graph.
+    """
+
+    def __init__(self, store: ox.Store | None = None, *, union_default_graph: bool = True) -> None:
         self._store = store if store is not None else ox.Store()
+        self.union_default_graph = union_default_graph
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -60,21 +86,30 @@ class GraphStore:
         return store
 
     @classmethod
-    def from_files(cls, paths: Iterable[Path], *, default_graph_name: str | None = None) -> GraphStore:
-        """Load RDF files. Triples of triple formats go to a named graph named after the file
-        (``default_graph_name`` overrides), so that the union default graph sees them."""
-        store = cls()
+    def from_files(
+        cls,
+        paths: Iterable[Path],
+        *,
+        default_graph_name: str | None = None,
+        union_default_graph: bool = True,
+    ) -> GraphStore:
+        """Load RDF files. With ``union_default_graph`` (default), triples of triple formats go to a named
+        graph named after the file (``default_graph_name`` overrides) and the default graph of queries is
+        the union of all graphs; without it, they go to the store's default graph, which queries see as
+        their default graph (quads of TriG / N-Quads files keep their graphs either way)."""
+        store = cls(union_default_graph=union_default_graph)
         for path in paths:
-            store.load_file(Path(path), graph_name=default_graph_name)
+            store.load_file(Path(path), graph_name=default_graph_name, into_default=not union_default_graph)
         return store
 
-    def load_file(self, path: Path, *, graph_name: str | None = None) -> None:
+    def load_file(self, path: Path, *, graph_name: str | None = None, into_default: bool = False) -> None:
         fmt = _RDF_FORMATS.get(path.suffix.lower())
         if fmt is None:
             raise InputError(f"{path}: unknown RDF file type {path.suffix!r}")
         kwargs: dict[str, object] = {"format": fmt, "base_iri": path.resolve().as_uri()}
         if not fmt.supports_datasets:
-            kwargs["to_graph"] = ox.NamedNode(graph_name or path.resolve().as_uri())
+            if graph_name or not into_default:
+                kwargs["to_graph"] = ox.NamedNode(graph_name or path.resolve().as_uri())
         try:
             self._store.bulk_load(path=str(path), **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
@@ -97,15 +132,20 @@ class GraphStore:
         substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query. ``default_graph=None`` means the union of all graphs.
+        """Run a SPARQL query. ``default_graph=None`` means the union of all graphs (see the class), unless
+        the query has its own ``FROM`` / ``FROM NAMED`` clauses, which then apply. Graphs given here
+        (SPARQL 1.1 Protocol ``default-graph-uri`` / ``named-graph-uri``) override the query's clauses;
+        giving only ``named_graphs`` makes the default graph empty (Protocol §2.1.4).
 
         Raises :class:`QuerySyntaxError` with the parser's message (which gives the position).
         """
         kwargs: dict[str, object] = {}
-        if default_graph is None:
-            kwargs["use_default_graph_as_union"] = True
-        else:
+        if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        elif named_graphs is not None:
+            kwargs["default_graph"] = []
+        elif self.union_default_graph and not has_keyword(code_text(sparql), "FROM"):
+            kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if substitutions:

@@ -20,6 +20,8 @@ class ServerConfig:
     query_timeout: float = 5.0
     #: Maximum rows in a SELECT result.
     max_rows: int = 100_000
+    #: Maximum response body of a query in bytes (the query is stopped with a clear message above it).
+    max_result_bytes: int = 50_000_000
     #: Maximum request body in bytes (413 above it).
     max_body_bytes: int = 1_000_000
     #: SERVICE endpoints queries may call (empty: SERVICE is refused).

@@ -1,4 +1,9 @@
-"""Production serving with gunicorn (several worker processes × threads), not Flask's dev server."""
+"""Production serving with gunicorn (several worker processes × threads), not Flask's dev server.
+
+The app (and the store) is loaded once in the arbiter before forking (``preload_app``), so workers share
+it copy-on-write and a replacement worker starts in milliseconds. A worker whose query ran past the time
+limit asks to be replaced after answering 503 (see :mod:`.limits`): that is what stops the runaway query.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+from .sparql import RECYCLE_ON_TIMEOUT
 
 __all__ = ["serve"]
 
@@ -18,14 +25,16 @@ class _Application(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings differ between gunicorn versions
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return self._app
 
 
-def serve(app: Flask, *, host: str, port: int, workers: int = 2, threads: int = 4) -> None:
+def serve(app: Flask, *, host: str, port: int, workers: int = 2, threads: int = 4, access_log: bool = False) -> None:
     """Serve ``app`` with gunicorn. The store is loaded before forking and shared copy-on-write."""
+    app.config[RECYCLE_ON_TIMEOUT] = True
     _Application(
         app,
         {
@@ -34,7 +43,11 @@ def serve(app: Flask, *, host: str, port: int, workers: int = 2, threads: int = 
             "threads": threads,
             "worker_class": "gthread",
             "timeout": 60,
-            "accesslog": "-",
+            "graceful_timeout": 10,
+            "keepalive": 5,
+            "limit_request_line": 8190,  # the largest gunicorn allows; longer queries: POST
+            "accesslog": "-" if access_log else None,
             "preload_app": True,
+            "control_socket_disable": True,  # gunicorn ≥ 25: no shared ~/.gunicorn/gunicorn.ctl between servers
         },
     ).run()

@@ -1,0 +1,148 @@
+"""Limits of the endpoint: the query time limit, the result-size cap, and operator metrics.
+
+Time limit. pyoxigraph cannot cancel a query, but it releases the GIL while it evaluates and serialises
+(measured: a thread spinning beside a 13-million-row evaluation kept ticking at full rate). So each query
+runs in its own daemon thread while the request thread waits for it with a deadline; at the deadline the
+client gets 503 at once and the other threads of the process keep answering. The runaway evaluation
+itself is then stopped by ending its process: under gunicorn the worker asks to be replaced (graceful
+exit after its in-flight requests; the arbiter forks a fresh worker from the preloaded store), so a
+runaway query costs one worker restart, never a stuck server. Under the development server the thread is
+abandoned (it finishes on its own).
+
+Size cap. Results are serialised by Oxigraph into a :class:`CappedWriter`, which counts bytes and rows
+and raises :class:`ResultTooLarge` as soon as a cap is passed, which stops the serialisation.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import re
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
+
+__all__ = ["CappedWriter", "Metrics", "QueryTimeout", "ResultTooLarge", "run_with_deadline"]
+
+T = TypeVar("T")
+
+
+class QueryTimeout(Exception):
+    """The query did not finish within its time limit."""
+
+
+class ResultTooLarge(Exception):
+    """The result passed the row or byte cap."""
+
+
+def run_with_deadline(fn: Callable[[], T], timeout: float) -> T:
+    """``fn()`` in a daemon thread; its value, its exception, or :class:`QueryTimeout` after ``timeout`` s."""
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            # pyoxigraph result objects are thread-bound ("unsendable"): drop the frames' locals here,
+            # not in the thread that re-raises the exception.
+            cause: BaseException | None = exc
+            while cause is not None:
+                traceback.clear_frames(cause.__traceback__)
+                cause = cause.__cause__ or cause.__context__
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="cstograph-query", daemon=True).start()
+    if not done.wait(timeout):
+        raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]
+
+
+# Row boundaries in each results serialisation (counted on the bytes Oxigraph writes).
+_ROW_MARKERS: dict[str, re.Pattern[bytes]] = {
+    "json": re.compile(rb"\},\{|\[\{"),  # "bindings":[{…},{…}]; JSON escapes '"', so '},{"' is structural
+    "xml": re.compile(rb"<result>"),  # '<' is escaped inside XML text
+    "csv": re.compile(rb"\r\n"),  # one header line
+    "tsv": re.compile(rb"\n"),  # TSV escapes newlines in terms; one header line
+}
+
+
+class CappedWriter:
+    """A binary sink that stops a serialisation past ``max_bytes`` bytes or ``max_rows`` result rows."""
+
+    def __init__(self, *, max_bytes: int, max_rows: int | None = None, results_format: str | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.max_rows = max_rows
+        self._marker = _ROW_MARKERS.get(results_format or "") if max_rows is not None else None
+        self._header_rows = 1 if results_format in ("csv", "tsv") else 0
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._rows = 0
+        self._tail = b""
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self._size += len(chunk)
+        if self._size > self.max_bytes:
+            raise ResultTooLarge(f"the result is larger than the limit of {self.max_bytes} bytes")
+        if self._marker is not None and self.max_rows is not None:
+            window = self._tail + chunk
+            self._rows += len(self._marker.findall(window)) - len(self._marker.findall(self._tail))
+            self._tail = window[-4:]
+            if self._rows - self._header_rows > self.max_rows:
+                raise ResultTooLarge(f"the result has more than the limit of {self.max_rows} rows; add a LIMIT")
+        self._chunks.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        """File-like protocol."""
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+class Metrics:
+    """Counters shared by all worker processes (allocated before gunicorn forks them)."""
+
+    FIELDS = ("requests", "queries", "errors", "client_errors", "timeouts", "too_large", "latency_sum_ms",
+              "latency_max_ms")
+    BUCKETS = (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
+
+    def __init__(self) -> None:
+        self._lock = multiprocessing.Lock()
+        self._values = multiprocessing.RawArray(ctypes.c_double, len(self.FIELDS) + len(self.BUCKETS) + 1)
+        self.started = time.time()
+
+    def add(self, name: str, amount: float = 1.0) -> None:
+        index = self.FIELDS.index(name)
+        with self._lock:
+            self._values[index] += amount
+
+    def observe_latency(self, ms: float) -> None:
+        base = len(self.FIELDS)
+        bucket = next((i for i, b in enumerate(self.BUCKETS) if ms <= b), len(self.BUCKETS))
+        with self._lock:
+            self._values[self.FIELDS.index("latency_sum_ms")] += ms
+            slot = self.FIELDS.index("latency_max_ms")
+            self._values[slot] = max(self._values[slot], ms)
+            self._values[base + bucket] += 1
+
+    def snapshot(self) -> dict[str, object]:
+        with self._lock:
+            values = list(self._values)
+        out: dict[str, object] = {name: values[i] for i, name in enumerate(self.FIELDS)}
+        for key in ("requests", "queries", "errors", "client_errors", "timeouts", "too_large"):
+            out[key] = int(values[self.FIELDS.index(key)])
+        queries = out["queries"] or 1
+        out["latency_mean_ms"] = round(values[self.FIELDS.index("latency_sum_ms")] / queries, 3)  # type: ignore[operator]
+        base = len(self.FIELDS)
+        labels = [f"le_{b}ms" for b in self.BUCKETS] + ["gt_10000ms"]
+        out["latency_histogram"] = {label: int(values[base + i]) for i, label in enumerate(labels)}
+        out["uptime_s"] = round(time.time() - self.started, 1)
+        return out

@@ -1,0 +1,125 @@
+"""Real clients against a real ``cstograph serve`` process (gunicorn) on 127.0.0.1: SPARQLWrapper (Python),
+roqet (rasqal, C), and the CLI — the same named-query report comes out of the CLI and the endpoint."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from .conftest import RunningServer, cstograph_command, require_tool, start_server, stop_server
+from .test_endpoint import DATA, EX, G1, make_queries_dir
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    make_queries_dir(root / "queries")
+    (root / "data.trig").write_text(DATA, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(project: Path) -> Iterator[RunningServer]:
+    old = os.environ.get("CSTOGRAPH_HOME")
+    os.environ["CSTOGRAPH_HOME"] = str(project)  # the server's queries/ folder
+    try:
+        running = start_server(["--data", str(project / "data.trig")], project / "server.log")
+    finally:
+        if old is None:
+            del os.environ["CSTOGRAPH_HOME"]
+        else:
+            os.environ["CSTOGRAPH_HOME"] = old
+    try:
+        yield running
+    finally:
+        stop_server(running)
+
+
+def wrapper(server: RunningServer, query: str, fmt: str) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(server.sparql)
+    sparql.setQuery(query)
+    sparql.setReturnFormat(fmt)
+    return sparql
+
+
+Q = f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s"
+
+
+def test_sparqlwrapper_select_json_get_and_post(server: RunningServer) -> None:
+    for method in ("GET", POST):
+        sparql = wrapper(server, Q, JSON)
+        sparql.setMethod(method)
+        bindings = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+        assert [b["s"]["value"] for b in bindings] == [EX + "a", EX + "c"]
+
+
+def test_sparqlwrapper_select_xml_and_csv(server: RunningServer) -> None:
+    doc = wrapper(server, Q, XML).queryAndConvert()
+    assert [n.firstChild.data for n in doc.getElementsByTagName("uri")][:2] == [EX + "a", EX + "b"]  # type: ignore[union-attr]
+    csv = wrapper(server, Q, CSV).queryAndConvert()
+    assert csv.splitlines()[0] == b"s,o"  # type: ignore[union-attr]
+
+
+def test_sparqlwrapper_ask_and_construct(server: RunningServer) -> None:
+    assert wrapper(server, f"ASK {{ <{EX}a> ?p ?o }}", JSON).queryAndConvert()["boolean"] is True  # type: ignore[index]
+    sparql = wrapper(server, f"CONSTRUCT WHERE {{ ?s <{EX}p> ?o }}", TURTLE)
+    response = sparql.query()
+    assert response.response.headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.convert(), format="turtle")  # type: ignore[arg-type]
+    assert len(graph) == 2
+
+
+def test_sparqlwrapper_dataset_parameters(server: RunningServer) -> None:
+    sparql = wrapper(server, Q, JSON)
+    sparql.addDefaultGraph(G1)
+    bindings = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    assert [b["s"]["value"] for b in bindings] == [EX + "a"]
+
+
+def test_sparqlwrapper_sees_malformed_query_as_bad_request(server: RunningServer) -> None:
+    with pytest.raises(QueryBadFormed):
+        wrapper(server, "SELECT * WHERE { ?s ?p }", JSON).queryAndConvert()
+
+
+def test_roqet_select(server: RunningServer) -> None:
+    roqet = require_tool("roqet")
+    run = subprocess.run([roqet, "-q", "-p", server.sparql, "-e", Q, "-r", "csv"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["s,o", f"{EX}a,{EX}b", f"{EX}c,{EX}d"]
+
+
+def test_roqet_reports_malformed_query(server: RunningServer) -> None:
+    roqet = require_tool("roqet")
+    run = subprocess.run([roqet, "-p", server.sparql, "-e", "SELECT * WHERE { ?s ?p }"],
+                         capture_output=True, text=True, timeout=60)
+    assert "400" in run.stderr
+
+
+@pytest.mark.parametrize(("name", "params"), [
+    ("examples/things-with-p", {}),
+    ("examples/things-with-p", {"object": EX + "d"}),
+    ("examples/labelled", {"label": "A"}),
+    ("checks/nothing-violation", {}),
+])
+def test_same_report_from_cli_and_endpoint(server: RunningServer, project: Path, name: str,
+                                           params: dict[str, str]) -> None:
+    cli = subprocess.run(
+        [*cstograph_command(), "--project", str(project), "query", name, "--data", str(project / "data.trig"),
+         "--format", "csv", *[f"-p{k}={v}" for k, v in params.items()]],
+        capture_output=True, timeout=60,
+    )
+    assert cli.returncode == 0, cli.stderr
+    url = f"{server.url}/queries/{name}?" + urllib.parse.urlencode({**params, "format": "csv"})
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+        assert response.status == 200
+        assert response.read() == cli.stdout
