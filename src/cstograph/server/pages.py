@@ -89,6 +89,7 @@ class NodeView:
     extra: list[tuple[str, Value]] = field(default_factory=list)
     citations: list[CitationView] = field(default_factory=list)
     inferred: bool = False
+    relation: str = ""  # how it points at the page's resource ("responds to", "occasioned by" …)
 
 
 def _href(iri: str) -> tuple[str | None, bool]:
@@ -151,10 +152,12 @@ def _type_iris(store: GraphStore, node: ox.NamedNode) -> set[str]:
     return {q.object.value for q in store.oxigraph.quads_for_pattern(node, RDF_TYPE, None, None)}
 
 
-def node_view(store: GraphStore, node: ox.NamedNode, *, lang: str = "en", inferred: bool = False) -> NodeView:
-    """A compact view of a related resource: label, dates, status and its sources."""
+def node_view(store: GraphStore, node: ox.NamedNode, *, lang: str = "en", inferred: bool = False,
+              context: str = "", relation: str = "") -> NodeView:
+    """A compact view of a related resource: label, dates, status and its sources. Facts that point back
+    at ``context`` (the page's resource) are left out."""
     href, _ = _href(node.value)
-    view = NodeView(node.value, href, r.label_of(store, node, lang), inferred=inferred)
+    view = NodeView(node.value, href, r.label_of(store, node, lang), inferred=inferred, relation=relation)
     view.types = [t for t in _types(store, node, lang) if not t.inferred]
     date = _first(store, node, str(CST.date))
     start = _first(store, node, str(CST.startDate)) or _first(store, node, str(CST.validFrom))
@@ -168,7 +171,7 @@ def node_view(store: GraphStore, node: ox.NamedNode, *, lang: str = "en", inferr
         view.status = r.label_of(store, status, lang)
     for prop in (str(CST.memberOf), str(CST.member), str(CST.post), str(CST.holder)):
         obj = _first(store, node, prop)
-        if obj is not None:
+        if obj is not None and getattr(obj, "value", None) != context:
             view.extra.append((r.label_of(store, ox.NamedNode(prop), lang), value_view(store, obj, lang=lang)))
     view.citations = citations_of(store, node, lang)
     return view
@@ -207,13 +210,18 @@ def resource_page(store: GraphStore, iri: str, lang: str = "en") -> dict[str, An
         key = r.label_of(store, f.predicate, lang)
         facts.setdefault(key, []).append(value_view(store, f.value, inferred=f.inferred, lang=lang))
     sections: OrderedDict[str, list[NodeView]] = OrderedDict((title, []) for _, title in _SECTIONS)
+    closures = {c: subclasses(store, c) for c, _ in _SECTIONS}
     referenced: list[tuple[str, NodeView]] = []
     for subj, pred, inferred in desc.incoming:
         if pred.value in (str(CST.citedSource), str(CST.source)) or subj.value == iri:
             continue
         types = _type_iris(store, subj)
-        title = next((t for c, t in _SECTIONS if c in types), None)
-        view = node_view(store, subj, lang=lang, inferred=inferred)
+        title = next((t for c, t in _SECTIONS if types & closures[c]), None)
+        relation = r.label_of(store, pred, lang) if title in ("Events", "Claims about it", None) else ""
+        view = node_view(store, subj, lang=lang, inferred=inferred, context=iri, relation=relation)
+        if title is not None and title != "Events":  # the section names the class; an event's kind stays
+            section_cls = next(c for c, t2 in _SECTIONS if t2 == title)
+            view.types = [t for t in view.types if not (t.href and iri_base() + t.href.lstrip("/") == section_cls)]
         if title is not None:
             if all(v.iri != view.iri for v in sections[title]):
                 sections[title].append(view)
@@ -239,7 +247,7 @@ def resource_page(store: GraphStore, iri: str, lang: str = "en") -> dict[str, An
         member_of.sort(key=lambda s: (DEFAULT_SUBJECTS.index(s) if s in DEFAULT_SUBJECTS else 9, s))
         data = timeline_data(store, member_of, states=[iri], lang=lang)
         timeline_svg = Markup(render_svg(data, width=900, title="", base=iri_base()))  # noqa: S704 - escaped by render_svg
-    elif member_of == [] and sections.get("Memberships"):
+    elif any(True for _ in store.oxigraph.quads_for_pattern(None, CST_MEMBER_OF, node, None)):
         timeline_src = url_for("pages.timeline", of=iri)
     return {
         "iri": iri,
@@ -260,6 +268,16 @@ def resource_page(store: GraphStore, iri: str, lang: str = "en") -> dict[str, An
 
 
 CST_MEMBER_OF = ox.NamedNode(str(CST.memberOf))
+
+_SUBCLASSES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?root ?c WHERE { ?c rdfs:subClassOf* ?root }"""
+
+
+def subclasses(store: GraphStore, cls: str) -> set[str]:
+    """``cls`` and its subclasses (asserted hierarchy; pages work without the inferred graph too)."""
+    rows = store.select(_SUBCLASSES, substitutions={"root": ox.NamedNode(cls)})
+    return {cls} | {row["c"].value for row in rows}
 
 
 # --- routes ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 
-from ..namespaces import BASE, INFERRED_GRAPH, PREFIXES
+from ..namespaces import BASE, ID, INFERRED_GRAPH, PREFIXES
 from ..store import GraphStore
 
 __all__ = [
@@ -160,7 +160,13 @@ def label_of(store: GraphStore, node: ox.NamedNode | ox.BlankNode, lang: str = "
     for key in (lang, "", "en", *labels):
         if key in labels:
             return labels[key]
-    return short_iri(node.value) if isinstance(node, ox.NamedNode) else "(unnamed node)"
+    if not isinstance(node, ox.NamedNode):
+        return "(unnamed node)"
+    if node.value.startswith(str(ID)):
+        return short_iri(node.value)
+    # A term of another vocabulary without a label here (skos:note, dcterms:date …): its local name.
+    local = node.value.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
+    return "".join(" " + ch.lower() if ch.isupper() else ch for ch in local).strip() or node.value
 
 
 def short_iri(iri: str) -> str:
