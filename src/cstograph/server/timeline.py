@@ -50,14 +50,14 @@ _STATUS_CLASS = {
     str(CST.Observer): "observer",
 }
 _KIND_CLASS = {
-    "Accession": "accession", "Signing": "accession", "Ratification": "accession",
+    "Accession": "accession", "Signing": "signing", "Ratification": "signing",
     "Withdrawal": "withdrawal", "NonRenewal": "withdrawal",
     "Suspension": "suspension", "ParticipationFreeze": "suspension",
     "RequestForAssistance": "request",
     "Deployment": "response", "Mission": "response", "Refusal": "response", "NoResponse": "response",
 }
 _COLOURS = {"full": "#2f6f9f", "suspended": "#d08c1b", "frozen": "#8a8fb0", "observer": "#9ec1a3"}
-_MARK_COLOURS = {"accession": "#1b7f3b", "withdrawal": "#b3261e", "suspension": "#d08c1b",
+_MARK_COLOURS = {"accession": "#1b7f3b", "signing": "#7cb342", "withdrawal": "#b3261e", "suspension": "#d08c1b",
                  "request": "#6a1b9a", "response": "#00838f"}
 
 
@@ -278,6 +278,6 @@ def render_svg(data: TimelineData, *, width: int = 1100, title: str = "", base: 
     for kind, colour in _MARK_COLOURS.items():
         out.append(f'<path d="M{lx + 6} 30 L{lx + 11} 36 L{lx + 6} 42 L{lx + 1} 36 Z" fill="{colour}"/>'
                    f'<text x="{lx + 16}" y="40" fill="#333">{kind}</text>')
-        lx += 95
+        lx += 90
     out.append("</g></svg>")
     return "\n".join(out)
