@@ -34,7 +34,7 @@ def data_files(settings: Settings, synth: int) -> list[Path]:
         from synth import generate  # type: ignore[import-not-found]
 
         out = Path(tempfile.mkdtemp()) / f"synth-{synth}.ttl"
-        generate(synth).serialize(out, format="nt")
+        generate(synth).serialize(out, format="nt", encoding="utf-8")
         files.append(out)
     return files
 

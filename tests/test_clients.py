@@ -123,3 +123,55 @@ def test_same_report_from_cli_and_endpoint(server: RunningServer, project: Path,
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
         assert response.status == 200
         assert response.read() == cli.stdout
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(project: Path) -> Iterator[str]:
+    """The Rust Oxigraph server (PyPI ``oxigraph``) on the same data: the remote end of SERVICE."""
+    import shutil
+    import signal
+    import sys
+    import time
+
+    from .conftest import free_port
+
+    exe = shutil.which("oxigraph", path=os.path.dirname(sys.executable)) or require_tool("oxigraph")
+    location = project / "oxdb"
+    subprocess.run([exe, "load", "--location", str(location), "--file", str(project / "data.trig")],
+                   check=True, capture_output=True, timeout=60)
+    port = free_port()
+    proc = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):  # noqa: S310 - loopback
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+def test_service_to_an_allow_listed_endpoint_is_federated(project: Path, oxigraph_server: str) -> None:
+    running = start_server(["--data", str(project / "data.trig"), "--service-allow", oxigraph_server],
+                           project / "federating.log")
+    try:
+        sparql = wrapper(running, f"SELECT ?s WHERE {{ SERVICE <{oxigraph_server}> {{ ?s <{EX}label> ?l }} }} "
+                                  "ORDER BY ?s", JSON)
+        bindings = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+        assert [b["s"]["value"] for b in bindings] == [EX + "a", EX + "c"]
+        other = oxigraph_server.replace("/query", "/elsewhere")
+        with pytest.raises(QueryBadFormed):
+            wrapper(running, f"SELECT * WHERE {{ SERVICE <{other}> {{ ?s ?p ?o }} }}", JSON).queryAndConvert()
+    finally:
+        stop_server(running)
+
+
+def test_service_refused_by_default_on_a_real_server(server: RunningServer, oxigraph_server: str) -> None:
+    with pytest.raises(QueryBadFormed):
+        wrapper(server, f"SELECT * WHERE {{ SERVICE <{oxigraph_server}> {{ ?s ?p ?o }} }}", JSON).queryAndConvert()

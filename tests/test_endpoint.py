@@ -107,6 +107,19 @@ def test_from_clause_is_honoured_with_union_default(client: FlaskClient) -> None
     assert rows(client.get("/sparql", query_string={"query": q})) == [{"s": EX + "a"}]
 
 
+def test_default_graph_can_be_the_files_own(tmp_path: Path) -> None:
+    ttl = tmp_path / "plain.ttl"
+    ttl.write_text(f"<{EX}x> <{EX}p> <{EX}y> .\n", encoding="utf-8")
+    trig = tmp_path / "data.trig"
+    trig.write_text(DATA, encoding="utf-8")
+    union = GraphStore.from_files([ttl, trig])
+    assert ttl.resolve().as_uri() in union.graph_names()
+    assert len(union.select(Q)) == 3
+    own = GraphStore.from_files([ttl, trig], union_default_graph=False)
+    assert own.graph_names() == [G1, G2]
+    assert [str(r["s"].value) for r in own.select(Q)] == [EX + "x"]
+
+
 def test_relative_iris_resolve_against_the_endpoint(client: FlaskClient) -> None:
     r = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { BIND(<thing> AS ?x) }"})
     assert rows(r) == [{"x": "http://localhost/thing"}]

@@ -46,6 +46,7 @@ th{background:#f1f1f1}
 <div class="bar"><label for="examples">Example:</label>
 <select id="examples"><option value="">— choose a named query —</option>{options}</select>
 <span id="summary"></span></div>
+<div class="bar" id="params"></div>
 <textarea id="query" name="query" spellcheck="false">{default_query}</textarea>
 <div class="bar"><button type="submit" id="run">Run</button>
 <label>format for download <select name="format" id="format">
@@ -64,10 +65,18 @@ var endpoint = {endpoint_json};
 var named = JSON.parse(document.getElementById("named").textContent);
 var q = document.getElementById("query"), out = document.getElementById("out");
 var status = document.getElementById("status"), summary = document.getElementById("summary");
-document.getElementById("examples").addEventListener("change", function(e){
-  var item = named[e.target.value]; if(!item) return;
+var params = document.getElementById("params"), current = null;
+function choose(name){
+  var item = named[name]; current = item ? name : null; params.textContent = "";
+  if(!item) return;
   q.value = item.text; summary.textContent = item.summary;
-});
+  item.params.forEach(function(p){  // bound by the server (substitution) while the text is unchanged
+    var label = document.createElement("label"), input = document.createElement("input");
+    label.textContent = "?" + p.name + " "; input.name = p.name; input.value = p.default || "";
+    input.title = p.datatype; label.appendChild(input); params.appendChild(label);
+  });
+}
+document.getElementById("examples").addEventListener("change", function(e){ choose(e.target.value); });
 function cell(term){
   if(!term) return "";
   if(term.type === "uri") { var a = document.createElement("a"); a.href = term.value; a.textContent = term.value; return a; }
@@ -90,8 +99,15 @@ function run(ev){
   if(ev) ev.preventDefault();
   status.textContent = "running…"; out.textContent = "";
   var t0 = performance.now();
-  fetch(endpoint, {method: "POST", body: new URLSearchParams({query: q.value}),
-    headers: {"Accept": "application/sparql-results+json, application/n-triples;q=0.9"}})
+  var accept = {"Accept": "application/sparql-results+json, application/n-triples;q=0.9"}, request;
+  if(current && q.value === named[current].text){  // the named query, its parameters bound by the server
+    var args = new URLSearchParams();
+    params.querySelectorAll("input").forEach(function(i){ if(i.value) args.append(i.name, i.value); });
+    request = fetch(named[current].url + "?" + args.toString(), {headers: accept});
+  } else {
+    request = fetch(endpoint, {method: "POST", body: new URLSearchParams({query: q.value}), headers: accept});
+  }
+  request
   .then(function(r){ return r.text().then(function(body){ return {r: r, body: body}; }); })
   .then(function(x){
     var ms = Math.round(performance.now() - t0);
@@ -110,6 +126,11 @@ function run(ev){
   .catch(function(e){ status.textContent = "failed: " + e; });
 }
 document.getElementById("f").addEventListener("submit", run);
+if (location.hash.indexOf("#example=") === 0) {  // e.g. /sparql#example=examples/members-on-date
+  var pick = decodeURIComponent(location.hash.slice(9).split("&")[0]);
+  if (named[pick]) { document.getElementById("examples").value = pick; choose(pick); }
+}
+if (location.hash === "#run" || location.hash.indexOf("&run") > 0) run();
 document.getElementById("download").addEventListener("click", function(){
   var u = endpoint + "?query=" + encodeURIComponent(q.value) + "&format=" + document.getElementById("format").value;
   window.open(u, "_blank");
@@ -128,9 +149,18 @@ def _script_json(value: object) -> str:
 def render_query_page(
     *, endpoint: str, queries_url: str, named: Iterable[NamedQuery], timeout: float, max_rows: int
 ) -> str:
-    items = {q.qualified_name: {"summary": q.summary, "text": q.text} for q in named}
+    """The page; ``queries_url`` is the base of the named queries (``…/queries``)."""
+    items = {
+        q.qualified_name: {
+            "summary": q.summary,
+            "text": q.text,
+            "url": f"{queries_url}/{q.qualified_name}",
+            "params": [{"name": p.name, "datatype": p.datatype, "default": p.default} for p in q.params],
+        }
+        for q in named
+    }
     options = "".join(
-        f'<option value="{html.escape(name)}">{html.escape(name)} — {html.escape(item["summary"])}</option>'
+        f'<option value="{html.escape(name)}">{html.escape(name)} — {html.escape(str(item["summary"]))}</option>'
         for name, item in items.items()
     )
     values = {

@@ -41,7 +41,7 @@ def service_description(
     ]
     for f in (*RESULT_FORMATS, *GRAPH_FORMATS):
         triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(f.oxigraph.iri)))  # type: ignore[union-attr]
-    features = ["EmptyGraphs"]
+    features: list[str] = []
     if store.union_default_graph:
         features.append("UnionDefaultGraph")
     if federation:

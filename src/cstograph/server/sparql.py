@@ -379,9 +379,12 @@ def named_query(group: str, name: str) -> Response:
     timeout = _config().query_timeout
     if "timeout" in values:
         try:
-            timeout = min(float(values["timeout"]), timeout)
+            asked = float(values["timeout"])
         except ValueError:
             raise ProtocolError(400, "'timeout' must be a number of seconds") from None
+        if not asked > 0:
+            raise ProtocolError(400, "'timeout' must be positive")
+        timeout = min(asked, timeout)  # clients may lower the limit, never raise it
     return answer_query(named.text, timeout=timeout, fmt_param=values.get("format"), substitutions=subs,
                         default_graphs=values.getlist("default-graph-uri") or None,
                         named_graphs=values.getlist("named-graph-uri") or None)

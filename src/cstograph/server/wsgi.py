@@ -35,6 +35,7 @@ class _Application(BaseApplication):  # type: ignore[misc]
 def serve(app: Flask, *, host: str, port: int, workers: int = 2, threads: int = 4, access_log: bool = False) -> None:
     """Serve ``app`` with gunicorn. The store is loaded before forking and shared copy-on-write."""
     app.config[RECYCLE_ON_TIMEOUT] = True
+    query_timeout = float(getattr(app.config.get("CSTOGRAPH"), "query_timeout", 5.0))
     _Application(
         app,
         {
@@ -42,8 +43,9 @@ def serve(app: Flask, *, host: str, port: int, workers: int = 2, threads: int = 
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
-            "timeout": 60,
-            "graceful_timeout": 10,
+            "timeout": max(60, int(query_timeout * 2)),
+            # a worker being replaced still answers its in-flight queries (each bounded by the time limit)
+            "graceful_timeout": int(query_timeout) + 5,
             "keepalive": 5,
             "limit_request_line": 8190,  # the largest gunicorn allows; longer queries: POST
             "accesslog": "-" if access_log else None,
