@@ -26,8 +26,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    result = build(_settings(args), force=args.force)
+    result = build(_settings(args), force=args.force, engine=args.engine)
     m = result.manifest
+    for warning in (m.get("reasoning") or {}).get("warnings", []):  # type: ignore[union-attr]
+        print(f"cstograph: warning: {warning}", file=sys.stderr)
     state = "reused" if result.reused else "built"
     print(f"{state} {result.path} — {m['triples']} triples in {len(m['graphs'])} graphs "  # type: ignore[arg-type]
           f"({m['inferred_triples']} inferred)")
@@ -63,12 +65,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 # --- reason ------------------------------------------------------------------------------------------
 def cmd_reason(args: argparse.Namespace) -> int:
-    from .namespaces import ONTOLOGY_GRAPH
-    from .pipeline import _union, asserted_sources
-    from .reason import inferred_triples
+    from .pipeline import asserted_sources
+    from .reason import explain, reason
 
     ds = asserted_sources(_settings(args))
-    inferred = inferred_triples([ds.graph(ONTOLOGY_GRAPH), _union(ds, exclude=(ONTOLOGY_GRAPH,))])
+    if args.explain:
+        try:
+            steps = explain(ds.graphs(), args.explain)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+        print("\n\n".join(step.render() for step in steps) if steps else f"no inferred triples about {args.explain}")
+        return EXIT_OK
+    result = reason(ds.graphs(), engine=args.engine)
+    for warning in result.warnings:
+        print(f"cstograph: warning: {warning}", file=sys.stderr)
+    if result.fallback:
+        print(f"cstograph: note: fast engine fell back to owlrl for: {', '.join(result.fallback)}", file=sys.stderr)
+    inferred = result.inferred
     if args.output:
         inferred.serialize(args.output, format="turtle")
         print(f"{len(inferred)} inferred triples written to {args.output}")
@@ -187,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="load, validate, reason and write the publishable dataset")
     p.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
+    p.add_argument("--engine", choices=["fast", "owlrl"], default="fast", help="reasoning engine (see `reason`)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="validate the data (or given files) against the SHACL shapes")
@@ -197,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reason", help="compute the inferred triples (OWL 2 RL)")
     p.add_argument("-o", "--output", type=Path, help="write Turtle here instead of stdout")
+    p.add_argument("--engine", choices=["fast", "owlrl"], default="fast",
+                   help="fast: owlrl on the schema + the ontology's rules on the data (default); owlrl: owlrl on all")
+    p.add_argument("--explain", metavar="IRI|'S P O'",
+                   help="show how an inferred triple (or every inferred triple about IRI) was derived")
     p.set_defaults(func=cmd_reason)
 
     p = sub.add_parser("query", help="run a .rq file or a named query (e.g. examples/members-on-date)")

@@ -23,9 +23,9 @@ from rdflib.namespace import RDF
 
 from .config import Settings
 from .errors import ValidationFailed
-from .load import load_dataset, load_graph, new_dataset
-from .namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
-from .reason import inferred_triples
+from .load import load_dataset, load_graph
+from .namespaces import ONTOLOGY_GRAPH, PREFIXES
+from .reason import Engine, closure_key, reason_dataset
 from .validate import ValidationOutcome, validate_graph
 
 __all__ = ["BuildResult", "asserted_sources", "build", "dataset_stats", "input_files", "input_hash", "write_dataset"]
@@ -123,7 +123,8 @@ def _publish(settings: Settings, target: Path) -> None:
     os.replace(tmp_link, link)
 
 
-def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = None) -> BuildResult:
+def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = None,
+          engine: Engine = "fast") -> BuildResult:
     """Build the publishable dataset. Raises InputError (bad input) or ValidationFailed / InconsistencyError."""
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     key = input_hash(settings)
@@ -150,18 +151,13 @@ def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = 
             f"{len(outcome.violations)} SHACL violation(s); report in {failed / VALIDATION_TTL}\n{outcome.text}"
         )
 
-    inferred = inferred_triples([ontology, data])
+    # The closure has its own cache, keyed by ontology + data (+ reasoning code), not shapes.
+    reasoning = reason_dataset(ds, cache_dir=settings.build_dir / "closure", engine=engine,
+                               key=closure_key([settings.ontology_file, *settings.data_files()], engine=engine))
+    inferred = reasoning.inferred
     t_reason = time.perf_counter()
-
-    published = new_dataset()
-    for ctx in ds.graphs():
-        if len(ctx):
-            g = published.graph(ctx.identifier)
-            for t in ctx:
-                g.add(t)
-    g_inf = published.graph(INFERRED_GRAPH)
-    for t in inferred:
-        g_inf.add(t)
+    published = reasoning.dataset
+    assert published is not None
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=settings.build_dir))
     try:
@@ -176,6 +172,7 @@ def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = 
                 "reason": round(t_reason - t_validate, 3),
             },
             "inferred_triples": len(inferred),
+            "reasoning": reasoning.summary(),
             "validation": None
             if outcome is None
             else {"conforms": outcome.conforms, "results": len(outcome.results)},
