@@ -336,3 +336,21 @@ def test_named_query_binds_parameters_by_substitution(client: FlaskClient) -> No
     assert client.get("/queries/examples/missing").status_code == 404
     assert client.get("/queries/other/x").status_code == 404
     assert rows(client.get("/queries/checks/nothing-violation")) == []
+
+
+def test_query_runner_reuses_threads_and_survives_a_stuck_task() -> None:
+    import threading
+
+    from cstograph.server.limits import QueryRunner, QueryTimeout
+
+    runner = QueryRunner()
+    assert runner.run(lambda: 1, 5) == 1
+    release = threading.Event()
+    with pytest.raises(QueryTimeout):
+        runner.run(release.wait, 0.01)
+    assert runner.run(lambda: 2, 5) == 2  # another thread answers while the first one is stuck
+    release.set()
+    with pytest.raises(ZeroDivisionError):
+        runner.run(lambda: 1 / 0, 5)
+    names = {t.name for t in threading.enumerate()}
+    assert "cstograph-query" in names

@@ -2,7 +2,8 @@
 
 Time limit. pyoxigraph cannot cancel a query, but it releases the GIL while it evaluates and serialises
 (measured: a thread spinning beside a 13-million-row evaluation kept ticking at full rate). So each query
-runs in its own daemon thread while the request thread waits for it with a deadline; at the deadline the
+runs in a daemon thread of its own (:class:`QueryRunner`) while the request thread waits for it with a
+deadline; at the deadline the
 client gets 503 at once and the other threads of the process keep answering. The runaway evaluation
 itself is then stopped by ending its process: under gunicorn the worker asks to be replaced (graceful
 exit after its in-flight requests; the arbiter forks a fresh worker from the preloaded store), so a
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
+import queue
 import re
 import threading
 import time
@@ -24,7 +27,7 @@ import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["CappedWriter", "Metrics", "QueryTimeout", "ResultTooLarge", "run_with_deadline"]
+__all__ = ["CappedWriter", "Metrics", "QueryRunner", "QueryTimeout", "ResultTooLarge", "run_with_deadline"]
 
 T = TypeVar("T")
 
@@ -37,31 +40,78 @@ class ResultTooLarge(Exception):
     """The result passed the row or byte cap."""
 
 
-def run_with_deadline(fn: Callable[[], T], timeout: float) -> T:
-    """``fn()`` in a daemon thread; its value, its exception, or :class:`QueryTimeout` after ``timeout`` s."""
-    box: dict[str, object] = {}
-    done = threading.Event()
+class QueryRunner:
+    """Runs callables in reusable daemon threads, each waited for with a deadline.
 
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-            # pyoxigraph result objects are thread-bound ("unsendable"): drop the frames' locals here,
-            # not in the thread that re-raises the exception.
-            cause: BaseException | None = exc
-            while cause is not None:
-                traceback.clear_frames(cause.__traceback__)
-                cause = cause.__cause__ or cause.__context__
-            box["error"] = exc
-        finally:
-            done.set()
+    A thread whose task passes its deadline stays busy until the task ends (or the process does); the
+    runner simply starts another thread when no idle one is left. Reusing threads matters: starting a
+    thread per query cost 0.3–0.6 ms, a hand-off to an idle one about 0.05 ms (measured on this machine).
+    Safe across ``fork`` (gunicorn preloading): a child starts with no threads and a fresh queue.
+    """
 
-    threading.Thread(target=target, name="cstograph-query", daemon=True).start()
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._tasks: queue.SimpleQueue[tuple[Callable[[], object], dict[str, object], threading.Event]] = (
+            queue.SimpleQueue())
+        self._idle = 0
+
+    def _loop(self) -> None:
+        tasks = self._tasks
+        while True:
+            fn, box, done = tasks.get()
+            _call(fn, box, done)
+            del fn, box, done
+            with self._lock:
+                if tasks is not self._tasks:  # the runner was reset (fork): retire
+                    return
+                self._idle += 1
+
+    def run(self, fn: Callable[[], T], timeout: float) -> T:
+        """``fn()``'s value or exception, or :class:`QueryTimeout` after ``timeout`` seconds."""
+        box: dict[str, object] = {}
+        done = threading.Event()
+        with self._lock:
+            if self._idle:
+                self._idle -= 1
+            else:
+                threading.Thread(target=self._loop, name="cstograph-query", daemon=True).start()
+        self._tasks.put((fn, box, done))
+        return _outcome(box, done, timeout)  # type: ignore[return-value]
+
+
+def _call(fn: Callable[[], object], box: dict[str, object], done: threading.Event) -> None:
+    try:
+        box["value"] = fn()
+    except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+        # pyoxigraph result objects are thread-bound ("unsendable"): drop the frames' locals here,
+        # not in the thread that re-raises the exception.
+        cause: BaseException | None = exc
+        while cause is not None:
+            traceback.clear_frames(cause.__traceback__)
+            cause = cause.__cause__ or cause.__context__
+        box["error"] = exc
+    finally:
+        done.set()
+
+
+def _outcome(box: dict[str, object], done: threading.Event, timeout: float) -> object:
     if not done.wait(timeout):
         raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped")
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+    return box["value"]
+
+
+def run_with_deadline(fn: Callable[[], T], timeout: float) -> T:
+    """``fn()`` in a new daemon thread; its value, its exception, or :class:`QueryTimeout` after ``timeout`` s."""
+    box: dict[str, object] = {}
+    done = threading.Event()
+    threading.Thread(target=_call, args=(fn, box, done), name="cstograph-query", daemon=True).start()
+    return _outcome(box, done, timeout)  # type: ignore[return-value]
 
 
 # Row boundaries in each results serialisation (counted on the bytes Oxigraph writes).

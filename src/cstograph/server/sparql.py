@@ -27,7 +27,7 @@ from ..queries import NamedQuery, load_queries
 from ..sparqltext import code_text, has_keyword, looks_like_update, service_targets
 from ..store import GraphStore, named_substitutions
 from .formats import GRAPH_FORMATS, HTML, HTML_FORMAT, RESULT_FORMATS, Format, NotAcceptable, negotiate
-from .limits import CappedWriter, Metrics, QueryTimeout, ResultTooLarge, run_with_deadline
+from .limits import CappedWriter, Metrics, QueryRunner, QueryTimeout, ResultTooLarge
 
 __all__ = ["bp", "get_metrics", "get_store"]
 
@@ -53,6 +53,7 @@ def get_metrics() -> Metrics:
 def _init_app(state: object) -> None:
     app = state.app  # type: ignore[attr-defined]
     app.extensions.setdefault("cstograph.metrics", Metrics())
+    app.extensions.setdefault("cstograph.runner", QueryRunner())
 
 
 def _config():  # type: ignore[no-untyped-def]
@@ -218,7 +219,7 @@ def answer_query(
     started = time.perf_counter()
     metrics.add("queries")
     try:
-        answer = run_with_deadline(
+        answer = current_app.extensions["cstograph.runner"].run(
             lambda: evaluate(store, query, accept=accept, fmt_param=fmt_param, default_graphs=default_graphs,
                              named_graphs=named_graphs, substitutions=substitutions, base_iri=base_iri,
                              max_rows=cfg.max_rows, max_bytes=cfg.max_result_bytes),
