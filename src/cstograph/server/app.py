@@ -47,4 +47,6 @@ def create_app(config: ServerConfig | None = None, store: GraphStore | None = No
     from . import pages  # linked-data pages: /, /id/…, /ontology, /timeline, /.well-known/void, /dumps/…
 
     app.register_blueprint(pages.bp)
+    from . import validation  # POST /shacl (SHACL validation service), GET /compliance
+    app.register_blueprint(validation.bp)
     return app
