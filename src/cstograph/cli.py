@@ -38,29 +38,56 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 # --- validate ----------------------------------------------------------------------------------------
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the project's data, or the given files TOGETHER with the project (the report then shows
+    the results that involve the given files' triples; ``--alone``: the files without the project)."""
     from .load import load_dataset, load_graph
-    from .namespaces import ONTOLOGY_GRAPH
-    from .pipeline import _union, asserted_sources
-    from .validate import validate_graph
+    from .pipeline import asserted_sources
+    from .validate import user_graph_name, validate_dataset
 
     settings = _settings(args)
-    ds = load_dataset([settings.ontology_file, *args.paths]) if args.paths else asserted_sources(settings)
     shapes_dir = Path(args.shapes) if args.shapes else settings.shapes_dir
-    outcome = validate_graph(
-        _union(ds, exclude=(ONTOLOGY_GRAPH,)),
-        load_graph(sorted(shapes_dir.glob("*.ttl"))),
-        ontology=ds.graph(ONTOLOGY_GRAPH),
-    )
-    if args.format == "turtle":
-        print(outcome.report.serialize(format="turtle"))
-    elif args.format == "json":
-        print(json.dumps({"conforms": outcome.conforms, "results": [
-            {"focusNode": str(r.focus_node), "sourceShape": str(r.source_shape), "severity": str(r.severity),
-             "message": r.message, "path": None if r.path is None else str(r.path),
-             "value": None if r.value is None else str(r.value)} for r in outcome.results]}, indent=2))
+    shape_files = sorted(shapes_dir.glob("*.ttl"))
+    if not shape_files:
+        raise InputError(f"{shapes_dir}: no shapes (*.ttl)")
+    given = [Path(p) for p in args.paths]
+    for path in given:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+    if given:
+        # the project without the given files (a given project file replaces its own graph), then the files
+        given_set = {p.resolve() for p in given}
+        project = [settings.ontology_file] if args.alone else [
+            settings.ontology_file, *(f for f in settings.data_files() if f.resolve() not in given_set)]
+        ds = load_dataset(project, data_dir=settings.data_dir)
+        users = {}
+        for path in given:
+            name = user_graph_name(path)
+            parsed = load_dataset([path])
+            target = ds.graph(name)
+            for g in parsed.graphs():
+                for t in g:
+                    target.add(t)
+            users[name] = str(path)
+        report = validate_dataset(ds, load_graph(shape_files), user_graphs=users, sources=users)
     else:
-        print(outcome.text)
-    return EXIT_OK if outcome.conforms else EXIT_FAILED
+        report = validate_dataset(asserted_sources(settings), load_graph(shape_files))
+    if args.format == "turtle":
+        sys.stdout.write(report.render_turtle())
+    elif args.format == "json":
+        print(json.dumps(report.to_json(everything=args.all), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(report.render_text(everything=args.all))
+    return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+# --- compliance --------------------------------------------------------------------------------------
+def cmd_compliance(args: argparse.Namespace) -> int:
+    from .compliance import compliance_report, render
+
+    settings = _settings(args)
+    store = _open_store(settings, args.data)
+    sys.stdout.write(render(compliance_report(store, settings.queries_dir), args.format))
+    return EXIT_OK
 
 
 # --- reason ------------------------------------------------------------------------------------------
@@ -203,11 +230,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["fast", "owlrl"], default="fast", help="reasoning engine (see `reason`)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("validate", help="validate the data (or given files) against the SHACL shapes")
-    p.add_argument("paths", nargs="*", type=Path, help="data files to validate instead of the project's")
+    p = sub.add_parser("validate", help="validate the data (or given files, with the project) against the SHACL shapes")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="your RDF files: validated together with the project's data; the report shows their results")
     p.add_argument("--format", choices=["text", "turtle", "json"], default="text")
     p.add_argument("--shapes", help="folder of shapes (default: shapes/)")
+    p.add_argument("--alone", action="store_true", help="validate the given files without the project's data")
+    p.add_argument("--all", action="store_true", help="with files: show the project's own results too")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("compliance", help="the obligation-compliance report (queries/checks/obligation-compliance.rq)")
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    p.add_argument("--data", nargs="+", type=Path, help="report on these RDF files instead of the build")
+    p.set_defaults(func=cmd_compliance)
 
     p = sub.add_parser("reason", help="compute the inferred triples (OWL 2 RL)")
     p.add_argument("-o", "--output", type=Path, help="write Turtle here instead of stdout")
