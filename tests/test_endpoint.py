@@ -354,3 +354,11 @@ def test_query_runner_reuses_threads_and_survives_a_stuck_task() -> None:
         runner.run(lambda: 1 / 0, 5)
     names = {t.name for t in threading.enumerate()}
     assert "cstograph-query" in names
+
+
+def test_plain_json_means_results_json_or_json_ld(client: FlaskClient) -> None:
+    r = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/json"})
+    assert r.mimetype == "application/sparql-results+json"
+    q = "CONSTRUCT { <a:s> <a:p> <a:o> } WHERE {}"
+    r = client.get("/sparql", query_string={"query": q}, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.mimetype == "application/ld+json"

@@ -47,7 +47,7 @@ GRAPH_FORMATS: tuple[Format, ...] = (
     Format("text/turtle", "turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",)),
     Format("application/n-triples", "ntriples", ox.RdfFormat.N_TRIPLES, ("text/plain",)),
     Format("application/rdf+xml", "rdfxml", ox.RdfFormat.RDF_XML),
-    Format("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD),
+    Format("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD, ("application/json",)),
     Format("application/trig", "trig", ox.RdfFormat.TRIG),
     Format("application/n-quads", "nquads", ox.RdfFormat.N_QUADS),
 )
