@@ -33,7 +33,11 @@ T = TypeVar("T")
 
 
 class QueryTimeout(Exception):
-    """The query did not finish within its time limit."""
+    """The query did not finish within its time limit. ``finished`` is set when it ends after all."""
+
+    def __init__(self, message: str, finished: threading.Event | None = None) -> None:
+        super().__init__(message)
+        self.finished = finished if finished is not None else threading.Event()
 
 
 class ResultTooLarge(Exception):
@@ -100,7 +104,7 @@ def _call(fn: Callable[[], object], box: dict[str, object], done: threading.Even
 
 def _outcome(box: dict[str, object], done: threading.Event, timeout: float) -> object:
     if not done.wait(timeout):
-        raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped")
+        raise QueryTimeout(f"the query ran longer than its time limit of {timeout:g} s and was stopped", done)
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["value"]

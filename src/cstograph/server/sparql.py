@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -191,9 +192,22 @@ def evaluate(
     return Answer(fmt, writer.getvalue())
 
 
-def _recycle_worker() -> None:
-    """Ask gunicorn to replace this worker (graceful): the only way to stop a runaway evaluation."""
-    os.kill(os.getpid(), signal.SIGTERM)
+#: Seconds a timed-out evaluation may take to end on its own before its worker is replaced.
+RECYCLE_GRACE = 1.0
+
+
+def _recycle_worker_if_still_running(finished: threading.Event) -> None:
+    """Ask gunicorn to replace this worker (graceful exit) if the timed-out evaluation is still running
+    shortly after: ending the process is the only way to stop an Oxigraph evaluation. A query that was
+    merely given a tiny client ``timeout`` and ends by itself costs no restart."""
+
+    def check() -> None:
+        if not finished.is_set():
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    timer = threading.Timer(RECYCLE_GRACE, check)
+    timer.daemon = True
+    timer.start()
 
 
 def answer_query(
@@ -229,7 +243,8 @@ def answer_query(
         metrics.add("timeouts")
         response = _text(503, f"query timeout: {exc}. Simplify the query or add a LIMIT.")
         if current_app.config.get(RECYCLE_ON_TIMEOUT):
-            response.call_on_close(_recycle_worker)
+            finished = exc.finished  # (``exc`` is unbound after the except block)
+            response.call_on_close(lambda: _recycle_worker_if_still_running(finished))
         return response
     except QuerySyntaxError as exc:
         if looks_like_update(code_text(query)):
