@@ -177,6 +177,8 @@ def test_service_description_and_query_page(client: FlaskClient) -> None:
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert any(t.predicate.value == sd + "endpoint" and t.object.value == "http://localhost/sparql" for t in triples)
     assert {t.object.value for t in triples if t.predicate.value == sd + "name"} == {G1, G2}
+    sizes = [t.object.value for t in triples if t.predicate.value == "http://rdfs.org/ns/void#triples"]
+    assert sorted(sizes) == ["2", "2", "4"]  # each named graph, and the union default graph
     page = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert page.mimetype == "text/html" and b"<textarea" in page.data
     assert b"examples/things-with-p" in page.data  # the named examples, ready to run

@@ -328,7 +328,7 @@ def sparql() -> Response:
 def _describe(fmt_param: str | None) -> Response:
     """GET without a query: the service description (RDF), or the query page when HTML is preferred."""
     from .query_page import render_query_page
-    from .service_description import service_description
+    from .service_description import graph_sizes, service_description
 
     cfg = _config()
     try:
@@ -340,8 +340,12 @@ def _describe(fmt_param: str | None) -> Response:
         page = render_query_page(endpoint=endpoint, queries_url=request.host_url.rstrip("/") + "/queries",
                                  named=_all_named(), timeout=cfg.query_timeout, max_rows=cfg.max_rows)
         return Response(page, content_type="text/html; charset=utf-8")
-    body = service_description(get_store(), endpoint=endpoint, fmt=fmt, federation=cfg.service_allowlist,
-                               timeout=cfg.query_timeout)
+    store = get_store()
+    sizes = current_app.extensions.get("cstograph.graph_sizes")
+    if sizes is None:  # the store is read-only: count once per process
+        sizes = current_app.extensions["cstograph.graph_sizes"] = graph_sizes(store)
+    body = service_description(store, endpoint=endpoint, fmt=fmt, federation=cfg.service_allowlist,
+                               timeout=cfg.query_timeout, graph_sizes=sizes)
     return Response(body, content_type=fmt.content_type)
 
 
