@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pyshacl.entrypoints import meta_validate
 from rdflib import BNode, Graph, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 
 from cstograph.config import Settings
 from cstograph.load import load_graph
-from cstograph.namespaces import SH
+from cstograph.namespaces import CST, SH
 from cstograph.pipeline import asserted_sources
 from cstograph.validate import SHAPE, validate_dataset, validate_graph
 
@@ -148,3 +148,34 @@ def test_oxigraph_evaluation_of_sparql_constraints_agrees_with_pyshacl(fixture: 
                         tuple(sorted(map(str, r.messages)))) for r in o.results})
 
     assert key(fast) == key(slow)
+
+
+def test_every_class_with_instances_has_a_named_node_shape() -> None:
+    """Each cst: class that has instances in the shipped data is the sh:targetClass of a named node shape
+    (itself or a superclass of it, when a more specific shape would say nothing more)."""
+    settings = Settings.discover(project_dir=PROJECT_DIR)
+    ds = asserted_sources(settings)
+    onto = ontology()
+    targeted = set(shapes().objects(None, SH.targetClass))
+    used = {o for g in ds.graphs() for o in g.objects(None, RDF.type)
+            if isinstance(o, URIRef) and str(o).startswith("https://w3id.org/cstograph/ontology#")
+            and (o, RDF.type, OWL.Class) in onto}
+    uncovered = sorted(c for c in used if not ({c, *onto.transitive_objects(c, RDFS.subClassOf)} & targeted))
+    assert uncovered == []
+    # the main classes have a shape of their own
+    own = {CST[c] for c in ("State", "Person", "Organization", "Post", "OfficeTerm", "Membership", "Place",
+                            "LegalDocument", "LegalDocumentPart", "ArticleVersion", "Obligation", "Event",
+                            "RequestForAssistance", "Response", "Deployment", "ArmedConflict", "Operation",
+                            "Statement", "Claim", "Assessment", "Recommendation", "SourceDocument", "CitedWork",
+                            "Citation", "Statistic")}
+    assert own <= targeted, sorted(own - targeted)
+
+
+def test_blank_focus_nodes_are_checked_too() -> None:
+    """A shape whose focus nodes include a blank node is left to pySHACL (VALUES cannot bind blank nodes)."""
+    data = Graph().parse(format="turtle", data="""
+        @prefix cst: <https://w3id.org/cstograph/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        [] a cst:Membership ; cst:startDate "2005-01-01"^^xsd:date ; cst:endDate "2004-01-01"^^xsd:date .""")
+    outcome = validate_graph(data, shapes(), ontology=ontology())
+    assert [r for r in outcome.results if r.source_shape == SHAPE.SpanEndsAfterStartShape
+            and isinstance(r.focus_node, BNode) and r.severity == SH.Violation]

@@ -155,3 +155,15 @@ def test_validation_time_limit(dataset_file: Path) -> None:
     client = create_app(config, GraphStore.from_files([dataset_file])).test_client()
     r = client.post("/shacl", data=(VALIDATE / "good-person.ttl").read_bytes(), content_type="text/turtle")
     assert r.status_code == 503 and b"longer than" in r.data
+
+
+def test_endpoint_named_check_gives_the_same_verdicts_as_the_cli(live_server: RunningServer, store: GraphStore) -> None:
+    """The endpoint serves queries/checks/obligation-compliance.rq itself: same rows as `cstograph compliance`."""
+    from cstograph.compliance import compliance_report
+
+    req = urllib.request.Request(live_server.url + "/queries/checks/obligation-compliance",
+                                 headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=60) as r:  # noqa: S310 - loopback only
+        rows = json.loads(r.read())["results"]["bindings"]
+    over_http = {(b["event"]["value"], b["verdict"]["value"]) for b in rows}
+    assert over_http == {(f.event, f.verdict) for f in compliance_report(store, PROJECT_DIR / "queries")}

@@ -117,7 +117,9 @@ def validate_graph(
     sparql_shapes: list[_SparqlShape] = []
     core_shapes = shapes
     if sparql_engine == "oxigraph":
-        core_shapes, sparql_shapes = _split_sparql(shapes)
+        store = ox.Store()
+        store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        core_shapes, sparql_shapes = _split_sparql(shapes, store)
     elif sparql_engine != "pyshacl":
         raise ValueError(f"unknown sparql_engine {sparql_engine!r}")
     _, report, text = shacl_validate(
@@ -133,7 +135,7 @@ def validate_graph(
     if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure for unusable shapes
         raise InputError(f"the shapes cannot be used: {report}")
     if sparql_shapes:
-        text += _evaluate_sparql(data, sparql_shapes, report)
+        text += _evaluate_sparql(store, sparql_shapes, report)
     for prefix, ns in PREFIXES.items():
         report.bind(prefix, ns, replace=True)
     report.bind("shape", SHAPE, replace=True)
@@ -157,7 +159,7 @@ class _SparqlConstraint:
 class _SparqlShape:
     shape: URIRef
     severity: URIRef
-    targets: tuple[tuple[URIRef, Node], ...]  #: (sh:targetClass | sh:targetNode | …, value)
+    focus: tuple[ox.NamedNode, ...]  #: the focus nodes of the shape's targets
     constraints: tuple[_SparqlConstraint, ...]
     messages: tuple[Literal, ...]
 
@@ -176,8 +178,10 @@ def _prefix_header(shapes: Graph, constraint: Node) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlShape]]:
-    """The shapes graph without the sh:sparql constraints of named, targeted node shapes, and those."""
+def _split_sparql(shapes: Graph, store: ox.Store) -> tuple[Graph, list[_SparqlShape]]:
+    """The shapes graph without the sh:sparql constraints of named, targeted node shapes, and those.
+
+    A shape with a blank focus node stays with pySHACL (a blank node cannot be bound with VALUES)."""
     out: list[_SparqlShape] = []
     moved: set[tuple[Node, Node, Node]] = set()
     for shape in set(shapes.subjects(SH.sparql, None)):
@@ -185,6 +189,9 @@ def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlShape]]:
             continue  # property shapes with SPARQL ($PATH) stay with pySHACL
         targets = tuple((p, o) for p in _TARGETS for o in shapes.objects(shape, p))
         if not targets or shapes.value(shape, SH.deactivated) == Literal(True):
+            continue
+        focus, blank = _focus_nodes(store, targets)
+        if blank:
             continue
         constraints = []
         for c in shapes.objects(shape, SH.sparql):
@@ -196,7 +203,7 @@ def _split_sparql(shapes: Graph) -> tuple[Graph, list[_SparqlShape]]:
                 tuple(m for m in shapes.objects(c, SH.message) if isinstance(m, Literal))))
             moved.add((shape, SH.sparql, c))
         out.append(_SparqlShape(
-            shape, shapes.value(shape, SH.severity) or SH.Violation, targets,  # type: ignore[arg-type]
+            shape, shapes.value(shape, SH.severity) or SH.Violation, tuple(focus),  # type: ignore[arg-type]
             tuple(constraints), tuple(m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal))))
     core = Graph()
     for prefix, ns in shapes.namespaces():
@@ -227,13 +234,16 @@ def _from_ox(term: object) -> Node:
     return BNode(getattr(term, "value", str(term)))
 
 
-def _focus_nodes(store: ox.Store, targets: Iterable[tuple[URIRef, Node]]) -> list[ox.NamedNode]:
-    """SHACL §2.1.3: the focus nodes of a shape's targets (IRIs only; blank nodes are not bindable)."""
+def _focus_nodes(store: ox.Store, targets: Iterable[tuple[URIRef, Node]]) -> tuple[list[ox.NamedNode], bool]:
+    """SHACL §2.1.3: the IRI focus nodes of a shape's targets, and whether there are blank ones too."""
     found: set[str] = set()
+    blank = False
     for kind, value in targets:
         if kind == SH.targetNode:
             if isinstance(value, URIRef):
                 found.add(str(value))
+            else:
+                blank = True
             continue
         query = {
             SH.targetClass: "SELECT DISTINCT ?x ?v WHERE { ?x a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?v }",
@@ -243,7 +253,9 @@ def _focus_nodes(store: ox.Store, targets: Iterable[tuple[URIRef, Node]]) -> lis
         for row in store.query(query, substitutions={ox.Variable("v"): _to_ox(value)}):  # type: ignore[union-attr]
             if isinstance(row["x"], ox.NamedNode):
                 found.add(row["x"].value)
-    return [ox.NamedNode(f) for f in sorted(found)]
+            elif isinstance(row["x"], ox.BlankNode):
+                blank = True
+    return [ox.NamedNode(f) for f in sorted(found)], blank
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -255,14 +267,12 @@ def _substitute(message: Literal, row: Mapping[str, Node]) -> Literal:
     return Literal(text, lang=message.language)
 
 
-def _evaluate_sparql(data: Graph, sparql_shapes: list[_SparqlShape], report: Graph) -> str:
+def _evaluate_sparql(store: ox.Store, sparql_shapes: list[_SparqlShape], report: Graph) -> str:
     """Run each constraint once over all its focus nodes; add the results to ``report``; return text."""
-    store = ox.Store()
-    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     report_node = report.value(None, RDF.type, SH.ValidationReport)
     lines: list[str] = []
     for shape in sparql_shapes:
-        focus = _focus_nodes(store, shape.targets)
+        focus = shape.focus
         if not focus:
             continue
         values = "VALUES ?this { " + " ".join(str(f) for f in focus) + " }\n"
