@@ -43,7 +43,7 @@ import hashlib
 import shutil
 import tempfile
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version as _dist_version
 from pathlib import Path
@@ -498,25 +498,31 @@ def _new_graph() -> Graph:
     return g
 
 
-def _union(asserted: Iterable[Graph]) -> Graph:
+def _union(asserted: Iterable[Graph], *, only: Callable[[Triple], bool] | None = None) -> Graph:
     union = _new_graph()
     for g in asserted:
         for t in g:
-            union.add(t)
+            if only is None or only(t):  # type: ignore[arg-type]
+                union.add(t)
     return union
 
 
-def fast_closure(union: Graph) -> tuple[Schema, _Facts]:
-    """The fast engine's closure of ``union``: the closed schema and every fact with its rank.
+def fast_closure(triples: Iterable[Triple]) -> tuple[Schema, _Facts]:
+    """The fast engine's closure: the closed schema and every fact (asserted or inferred) with its rank.
 
     Raises :class:`InconsistencyError` on a ``cax-dw``/``cax-adc`` clash.
     """
-    schema = Schema.from_triples(t for t in union if is_schema_triple(t))
-    facts = _fixpoint(schema, (*schema.graph, *union))
+    given = triples if isinstance(triples, (set, frozenset, Graph)) else set(triples)
+    schema = Schema.from_triples(t for t in given if is_schema_triple(t))
+    facts = _fixpoint(schema, (*schema.graph, *given))
     nm = _namespaces()
-    clashes = _clashes(schema, ((s, RDF.type, o) for s, o in _types(facts)), nm, union)
-    if clashes:
-        raise InconsistencyError(clashes)
+    types = [(s, RDF.type, o) for s, o in _types(facts)]
+    if _clashes(schema, types, nm):  # again, naming the asserted types behind each class (rare path)
+        asserted = Graph()
+        for t in given:
+            if t[1] == RDF.type:
+                asserted.add(t)
+        raise InconsistencyError(_clashes(schema, types, nm, asserted))
     return schema, facts
 
 
@@ -533,24 +539,31 @@ def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    union = _union(asserted)
-    warnings = tuple(profile_warnings(union))
-    fallback: tuple[str, ...] = ()
-    if engine == "fast":
-        fallback = tuple(fast_path_obstacles(union))  # type: ignore[arg-type]
+    given: set[Triple] = set()
+    for g in asserted:
+        given.update(g)  # type: ignore[arg-type]
+    tbox = Graph()
+    for t in given:
+        if is_schema_triple(t):
+            tbox.add(t)
+    warnings = tuple(profile_warnings(tbox))  # every construct it looks at is a schema triple
+    fallback: tuple[str, ...] = tuple(fast_path_obstacles(given)) if engine == "fast" else ()
     inferred = _new_graph()
     if engine == "fast" and not fallback:
-        schema, facts = fast_closure(union)
+        _, facts = fast_closure(given)
         for t in facts.rank:
-            if t not in union and not is_trivial(*t):
+            if t not in given and not is_trivial(*t):
                 inferred.add(t)  # type: ignore[arg-type]
         return Reasoning(inferred=inferred, engine="fast", warnings=warnings)
+    union = _new_graph()
+    for t in given:
+        union.add(t)
     full = closure(union)
     errors = _owlrl_clash_messages(full, _namespaces(), union)
     if errors:
         raise InconsistencyError(errors)
     for t in full:
-        if t not in union and not is_trivial(*t):
+        if t not in given and not is_trivial(*t):
             inferred.add(t)
     return Reasoning(inferred=inferred, engine="owlrl", fallback=fallback, warnings=warnings)
 
@@ -608,7 +621,7 @@ def reason_dataset(ds: Dataset, *, cache_dir: Path | None = None, key: str | Non
         for t in published.graph(INFERRED_GRAPH):
             inferred.add(t)
         return Reasoning(inferred=inferred, engine=engine, reused=True, key=key, dataset=published,
-                         warnings=tuple(profile_warnings(_union(ds.graphs()))))
+                         warnings=tuple(profile_warnings(_union(ds.graphs(), only=is_schema_triple))))
     result = reason(list(ds.graphs()), engine=engine)
     published = Dataset(default_union=True)
     for prefix, ns in PREFIXES.items():
