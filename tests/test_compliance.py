@@ -55,8 +55,12 @@ def test_shipped_data_verdicts_match_the_hand_written_ones(findings: list[Findin
     assert f.reason and f.event_label and f.obligation
 
 
-def test_every_finding_is_one_of_the_hand_written_cases(findings: list[Finding]) -> None:
-    assert sorted(key(f) for f in findings) == sorted(EXPECTED)
+def test_every_finding_is_complete_and_listed_once(findings: list[Finding]) -> None:
+    """Cases beyond the hand-written ones may appear as the data grows; each is complete and unique."""
+    assert len({f.event for f in findings}) == len(findings)
+    for f in findings:
+        assert f.verdict in ("honoured", "not honoured", "undetermined", "not triggered"), f
+        assert f.version and f.obligation and f.reason and f.date, f
 
 
 def test_article_4_condition_and_the_states_bound(findings: list[Finding]) -> None:

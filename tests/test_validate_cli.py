@@ -167,3 +167,13 @@ def test_endpoint_named_check_gives_the_same_verdicts_as_the_cli(live_server: Ru
         rows = json.loads(r.read())["results"]["bindings"]
     over_http = {(b["event"]["value"], b["verdict"]["value"]) for b in rows}
     assert over_http == {(f.event, f.verdict) for f in compliance_report(store, PROJECT_DIR / "queries")}
+
+
+def test_build_fails_on_a_violation_naming_shape_focus_and_file(project_copy: Path, tmp_path: Path) -> None:
+    (project_copy / "data" / "zz-bad.ttl").write_text((VALIDATE / "incomplete-membership.ttl").read_text())
+    proc = subprocess.run([*cstograph_command(), "--project", str(project_copy), "--build-dir", str(tmp_path / "b"),
+                           "build"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1
+    assert "Violation · shape:MembershipShape-startDate" in proc.stderr
+    assert "membership:test-no-start" in proc.stderr and "[data/zz-bad.ttl]" in proc.stderr
+    assert not (tmp_path / "b" / "current").exists()  # a failed build publishes nothing

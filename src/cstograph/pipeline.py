@@ -26,7 +26,7 @@ from .errors import ValidationFailed
 from .load import load_dataset, load_graph
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES
 from .reason import Engine, closure_key, reason_dataset
-from .validate import ValidationOutcome, validate_graph
+from .validate import ValidationOutcome, locate, validate_graph
 
 __all__ = ["BuildResult", "asserted_sources", "build", "dataset_stats", "input_files", "input_hash", "write_dataset"]
 
@@ -148,7 +148,8 @@ def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = 
         failed.mkdir(exist_ok=True)
         outcome.report.serialize(failed / VALIDATION_TTL, format="turtle")
         raise ValidationFailed(
-            f"{len(outcome.violations)} SHACL violation(s); report in {failed / VALIDATION_TTL}\n{outcome.text}"
+            f"{len(outcome.violations)} SHACL violation(s); report in {failed / VALIDATION_TTL}\n"
+            + locate(outcome, ds).render_text()
         )
 
     # The closure has its own cache, keyed by ontology + data (+ reasoning code), not shapes.

@@ -31,6 +31,8 @@ __all__ = [
     "ValidationOutcome",
     "ValidationReport",
     "ValidationResult",
+    "locate",
+    "user_graph_name",
     "validate_dataset",
     "validate_graph",
 ]
@@ -514,10 +516,22 @@ def validate_dataset(
     involves one of their triples (``LocatedResult.yours``) and lists those triples. ``sources`` maps graph
     IRIs to file names for display.
     """
-    users = frozenset(user_graphs)
     ontology = ds.graph(ontology_graph)
     union, by_subject = _index(ds, exclude=(ontology_graph,))
     outcome = validate_graph(union, shapes, ontology=ontology if len(ontology) else None)
+    return _located(outcome, union, by_subject, frozenset(user_graphs), sources)
+
+
+def locate(outcome: ValidationOutcome, ds: Dataset, *, ontology_graph: URIRef = ONTOLOGY_GRAPH,
+           user_graphs: Iterable[URIRef] = (), sources: Mapping[URIRef, str] | None = None) -> ValidationReport:
+    """The report of an outcome already computed over the union of ``ds`` (e.g. by the build), with the
+    named graph (file) of each result's triples."""
+    union, by_subject = _index(ds, exclude=(ontology_graph,))
+    return _located(outcome, union, by_subject, frozenset(user_graphs), sources)
+
+
+def _located(outcome: ValidationOutcome, union: Graph, by_subject: Mapping[Node, list[tuple[Node, Node, URIRef]]],
+             users: frozenset[URIRef], sources: Mapping[URIRef, str] | None) -> ValidationReport:
     located = []
     for r in outcome.results:
         graphs, triples, yours = _locate(r, by_subject, users)
