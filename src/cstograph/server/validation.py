@@ -150,6 +150,8 @@ def shacl() -> Response:
     accept = request.accept_mimetypes.best_match(_REPORT_TYPES, default="text/turtle") or "text/turtle"
 
     state = _state()
+    # a slot is held until the validation ends (not until the client gives up): a run past the time limit
+    # keeps its slot, so at most ``validation_workers`` validations ever run at once
     if not state.slots.acquire(blocking=False):
         return _problem(503, "the validation service is busy; retry later")
     try:
@@ -165,13 +167,15 @@ def shacl() -> Response:
             g.add(t)
         future = state.pool.submit(validate_dataset, ds, shapes, user_graphs=[POSTED_GRAPH],
                                    sources={POSTED_GRAPH: "posted data"})
-        timeout = float(_setting("validation_timeout", 60.0))  # type: ignore[arg-type]
-        try:
-            report = future.result(timeout=timeout)
-        except FutureTimeout:
-            return _problem(503, f"validation took longer than {timeout:g} s")
-    finally:
+    except BaseException:
         state.slots.release()
+        raise
+    future.add_done_callback(lambda _: state.slots.release())
+    timeout = float(_setting("validation_timeout", 60.0))  # type: ignore[arg-type]
+    try:
+        report = future.result(timeout=timeout)
+    except FutureTimeout:
+        return _problem(503, f"validation took longer than {timeout:g} s")
     headers = {"X-Conforms": "true" if report.conforms else "false"}
     if accept == "application/json":
         return Response(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n",
