@@ -75,6 +75,8 @@ def _cell(r: dict[str, object]) -> str:
         return f"did not finish in {r['timeout']:.0f} s"
     if "error" in r:
         return "error"
+    if "skipped" in r:
+        return "not run (did not finish on a smaller input)"
     return f"{r['seconds']:.2f}"
 
 
@@ -150,7 +152,7 @@ def main() -> None:
         results = {}
         for engine in args.engines:
             if engine in skip:
-                results[engine] = {"engine": engine, "timeout": args.timeout}
+                results[engine] = {"engine": engine, "skipped": True}
                 continue
             r = measure(engine, data, args.timeout)
             results[engine] = r
