@@ -90,19 +90,25 @@ def test_prp_inv2_has_part_from_is_part_of(store: GraphStore, explainer: _Explai
     check(store, explainer, "article:csto-charter-8 cst:hasPart article:csto-charter-8-1", "prp-inv2")
 
 
-def test_prp_inv1_member_of(explainer: _Explainer) -> None:
+def test_prp_inv1_imposes_from_imposed_by(session_settings: Settings) -> None:
     """prp-inv1 — If T(?p1, owl:inverseOf, ?p2) T(?x, ?p1, ?y) then T(?y, ?p2, ?x).
 
-    The data asserts the second property of every ``owl:inverseOf`` pair (cst:member, cst:memberOf,
-    cst:isPartOf…), so on the real data prp-inv1 fires only through derived triples: the chain gives
-    ``cst:isMemberOf`` and ``cst:hasMember owl:inverseOf cst:isMemberOf`` is read from its right side
-    (prp-inv2); the first-side reading is checked here on the tracer's own rule table.
+    ``cst:imposedBy owl:inverseOf cst:imposes``. The real data states both directions of every
+    obligation link (and asserts only the *second* property of the other pairs, e.g. ``cst:member`` of
+    ``cst:hasMembership owl:inverseOf cst:member``: prp-inv2, tested above), so nothing reaches the
+    inferred graph by prp-inv1 alone. Here the real data without its ``cst:imposes`` triples must get
+    every one of them back by prp-inv1.
     """
-    hm, m = term("cst:hasMembership"), term("cst:member")
-    assert m in explainer.schema.inverses[hm] and hm in explainer.schema.inverses[m]
-    t = triple("membership:csto-ARM-2002 cst:member state:ARM")
-    assert t in explainer.facts.rank  # asserted; its inverse is derived from it, and not the other way
-    assert {r for r, _, _ in explainer.derivations(triple("state:ARM cst:hasMembership membership:csto-ARM-2002"))}
+    union = _union(asserted_sources(session_settings).graphs())
+    imposes = set(union.triples((None, CST.imposes, None)))
+    assert imposes
+    for t in imposes:
+        union.remove(t)
+    ex = _Explainer(union)
+    for t in imposes:
+        assert t in ex.facts.rank
+        assert "prp-inv1" in {r for r, _, _ in ex.derivations(t)}  # type: ignore[arg-type]
+    assert triple("version:cst-1-1992 cst:imposes obligation:cst-1-1992-nonaggression") in imposes
 
 
 def test_prp_spo2_source_chain(store: GraphStore, explainer: _Explainer) -> None:
@@ -161,3 +167,15 @@ def test_cax_adc_no_clash_on_real_data(explainer: _Explainer) -> None:
     """
     (classes, _, rule), = [d for d in explainer.schema.disjoint if d[2] == "cax-adc"]
     assert CST.State in classes and CST.LegalDocument in classes and rule == "cax-adc"
+
+
+def test_graph_names_select_asserted_or_inferred(store: GraphStore) -> None:
+    """The default graph is asserted ∪ inferred; each side can be asked alone by graph name (README)."""
+    subs = {"s": ox.NamedNode(str(term("event:kaz-2022-deployment"))), "p": ox.NamedNode(str(RDF.type)),
+            "o": ox.NamedNode(str(CST.Event))}
+    asserted = [g for g in store.graph_names() if g != str(INFERRED_GRAPH)]
+    assert bool(store.query(ASK, substitutions=subs))
+    assert bool(store.query(ASK, default_graph=[str(INFERRED_GRAPH)], substitutions=subs))
+    assert not bool(store.query(ASK, default_graph=asserted, substitutions=subs))
+    readme = "SELECT ?e ?type FROM <https://w3id.org/cstograph/graph/inferred> WHERE { ?e a ?type } LIMIT 10"
+    assert len(store.select(readme)) == 10
