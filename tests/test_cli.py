@@ -92,3 +92,24 @@ def test_stats_lists_graphs_and_classes(built: BuildResult, session_settings) ->
     assert stats["graphs"][str(INFERRED_GRAPH)] == built.manifest["inferred_triples"]
     assert stats["classes"]["https://w3id.org/cstograph/ontology#SourceDocument"] >= 4
     assert URIRef(str(ONTOLOGY_GRAPH)) and stats["graphs"][str(ONTOLOGY_GRAPH)] > 1000
+
+
+def test_old_builds_are_pruned_and_current_is_kept(project_copy: Path, tmp_path: Path) -> None:
+    """Each build with new inputs adds build/<hash>/ and a closure; only the newest few are kept."""
+    from cstograph.pipeline import KEEP_BUILDS
+
+    build_dir = tmp_path / "b"
+    outputs = []
+    for i in range(KEEP_BUILDS + 2):
+        (project_copy / "data" / "zz-extra.ttl").write_text(
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            f"# variant {i}\n")
+        proc = run_cli("--project", str(project_copy), "--build-dir", str(build_dir), "build")
+        assert proc.returncode == 0, proc.stderr
+        outputs.append(proc.stdout.split()[1])
+    kept = sorted(p.name for p in build_dir.iterdir()
+                  if p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file())
+    assert len(kept) == KEEP_BUILDS
+    assert (build_dir / "current").resolve().name == Path(outputs[-1]).name
+    assert Path(outputs[-1]).name in kept and Path(outputs[0]).name not in kept
+    assert len(list((build_dir / "closure").glob("*.nq"))) <= KEEP_BUILDS

@@ -346,3 +346,23 @@ def test_real_void_counts_match_the_build(live_server: RunningServer, built: obj
     rows = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> SELECT ?n WHERE { ?d void:sparqlEndpoint ?e ; void:triples ?n }"))
     manifest = built.manifest  # type: ignore[attr-defined]
     assert int(rows[0]["n"].value) == manifest["triples"]
+
+
+def test_public_url_and_iri_base_flags(tmp_path: Path) -> None:
+    """`serve --public-url` is what VoID advertises; `--iri-base` is what request paths map onto."""
+    data = tmp_path / "fixture.trig"
+    data.write_text(FIXTURE_TRIG.replace(B, "http://example.org/kg/"), encoding="utf-8")
+    server = start_server(["--data", str(data), "--public-url", "https://kg.example.org",
+                           "--iri-base", "http://example.org/kg/"], tmp_path / "server.log")
+    try:
+        _, _, body = get(server.url + "/.well-known/void")
+        store = ox.Store()
+        store.load(body, format=ox.RdfFormat.TURTLE)
+        rows = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> SELECT ?e ?d WHERE { "
+                                "?s void:sparqlEndpoint ?e ; void:dataDump ?d }"))
+        assert {r["e"].value for r in rows} == {"https://kg.example.org/sparql"}
+        assert all(r["d"].value.startswith("https://kg.example.org/dumps/") for r in rows)
+        status, _, page = get(server.url + "/id/state/ARM.html")
+        assert status == 200 and "Armenia" in page.decode()
+    finally:
+        stop_server(server)

@@ -206,6 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         query_timeout=args.timeout, queries_dir=settings.queries_dir, max_rows=args.max_rows,
         max_result_bytes=args.max_result_bytes, max_body_bytes=args.max_body_bytes,
         service_allowlist=tuple(args.service_allow), cors_origin=args.cors_origin,
+        extra={k: v for k, v in (("public_url", args.public_url), ("iri_base", args.iri_base)) if v},
     )
     app = create_app(config, store)
     print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql", flush=True)
@@ -290,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--default-graph", choices=["union", "file"], default="union",
                    help="with --data: default graph = union of all graphs (triple files each in a named graph "
                         "named after the file), or the files' own default graph")
+    p.add_argument("--public-url", help="the URL users reach this server at (VoID, dumps, links); default: the request's host")
+    p.add_argument("--iri-base", help="the IRI base that request paths map onto (default https://w3id.org/cstograph/)")
     p.add_argument("--dev", action="store_true", help="use Flask's development server")
     p.add_argument("--access-log", action="store_true", help="log every request to stdout")
     p.set_defaults(func=cmd_serve)

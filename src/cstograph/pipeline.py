@@ -28,12 +28,14 @@ from .namespaces import ONTOLOGY_GRAPH, PREFIXES
 from .reason import Engine, closure_key, reason_dataset
 from .validate import ValidationOutcome, locate, validate_graph
 
-__all__ = ["BuildResult", "asserted_sources", "build", "dataset_stats", "input_files", "input_hash", "write_dataset"]
+__all__ = ["BuildResult", "asserted_sources", "build", "dataset_stats", "input_files", "input_hash", "prune", "write_dataset"]
 
 DATASET_NQ = "dataset.nq"
 DATASET_TRIG = "dataset.trig"
 VALIDATION_TTL = "validation.ttl"
 MANIFEST = "manifest.json"
+#: How many finished builds (and reasoning closures) are kept beside the current one.
+KEEP_BUILDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,20 @@ def write_dataset(ds: Dataset, nquads: Path, trig: Path | None = None) -> None:
                          prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
+def prune(settings: Settings, *, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest builds and closures; never the current build. Returns what went."""
+    current = settings.current_build.resolve() if settings.current_build.is_symlink() else None
+    builds = [p for p in settings.build_dir.iterdir()
+              if p.is_dir() and (p / MANIFEST).is_file() and p.resolve() != current]
+    closures = sorted((settings.build_dir / "closure").glob("*.nq")) if (settings.build_dir / "closure").is_dir() else []
+    removed: list[Path] = []
+    for group, limit in ((builds, max(keep - 1, 0)), (closures, keep)):
+        for old in sorted(group, key=lambda p: p.stat().st_mtime, reverse=True)[limit:]:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+            removed.append(old)
+    return removed
+
+
 def _publish(settings: Settings, target: Path) -> None:
     """Point ``build/current`` at ``target`` atomically (rename of a fresh symlink)."""
     link = settings.current_build
@@ -187,4 +203,5 @@ def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _publish(settings, target)
+    prune(settings, keep=KEEP_BUILDS)
     return BuildResult(path=target, reused=False, conforms=True, manifest=manifest, validation=outcome)

@@ -4,16 +4,17 @@ Each ``queries/<group>/<name>.rq`` starts with ``#+`` header lines::
 
     #+ summary: Member states on a given date
     #+ description: One pattern and one FILTER over membership nodes.
-    #+ param: date xsd:date 2000-01-01
+    #+ param: date xsd:date today
     #+ tags: memberships
 
 A ``param`` names a variable that the runner binds (SEP-0007 substitution, never string formatting),
-with its datatype and a default value.
+with its datatype and a default value (``today`` for an ``xsd:date``: the day the query runs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 __all__ = ["NamedQuery", "Param", "load_queries", "parse_query_file"]
@@ -25,7 +26,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 class Param:
     name: str
     datatype: str  # full IRI, or "iri" for an IRI parameter
-    default: str | None
+    default: str | None  # "today" for an xsd:date parameter means the date the query runs
+
+    def resolved_default(self, *, today: date | None = None) -> str | None:
+        """The default value to bind, with ``today`` resolved to the current date (ISO 8601)."""
+        if self.default == "today" and self.datatype == XSD + "date":
+            return (today or date.today()).isoformat()
+        return self.default
 
 
 @dataclass(frozen=True, slots=True)

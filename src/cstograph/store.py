@@ -55,7 +55,7 @@ def named_substitutions(named: NamedQuery, given: Mapping[str, str]) -> dict[str
     """
     subs: dict[str, ox.NamedNode | ox.Literal] = {}
     for param in named.params:
-        value = given.get(param.name, param.default)
+        value = given[param.name] if param.name in given else param.resolved_default()
         if value is None:
             continue
         subs[param.name] = ox.NamedNode(value) if param.datatype == "iri" else to_term(value, param.datatype)

@@ -155,7 +155,7 @@ def render_query_page(
             "summary": q.summary,
             "text": q.text,
             "url": f"{queries_url}/{q.qualified_name}",
-            "params": [{"name": p.name, "datatype": p.datatype, "default": p.default} for p in q.params],
+            "params": [{"name": p.name, "datatype": p.datatype, "default": p.resolved_default()} for p in q.params],
         }
         for q in named
     }

@@ -1,0 +1,34 @@
+"""Named query files: headers, parameters and their defaults."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyoxigraph as ox
+
+from cstograph.queries import XSD, Param, load_queries
+from cstograph.store import named_substitutions
+
+from .conftest import PROJECT_DIR
+
+
+def test_every_query_file_has_a_summary_and_parses() -> None:
+    for group in ("examples", "checks"):
+        queries = load_queries(PROJECT_DIR / "queries", group)
+        assert queries, group
+        for q in queries.values():
+            assert q.summary, q.path
+            ox.Store().query(q.text)  # raises SyntaxError on a malformed file
+
+
+def test_today_default_resolves_to_the_run_date() -> None:
+    param = Param("date", XSD + "date", "today")
+    assert param.resolved_default(today=date(2030, 1, 2)) == "2030-01-02"
+    assert Param("date", XSD + "date", "2015-01-01").resolved_default() == "2015-01-01"
+
+
+def test_members_on_date_defaults_to_today_and_a_given_value_wins() -> None:
+    q = load_queries(PROJECT_DIR / "queries", "examples")["02-members-on-date"]
+    assert [p.default for p in q.params] == ["today"]
+    assert named_substitutions(q, {})["date"] == ox.Literal(date.today().isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    assert named_substitutions(q, {"date": "1995-01-01"})["date"].value == "1995-01-01"
