@@ -121,8 +121,8 @@ def run_wrk(url: str, query: str, concurrency: int, duration: float, workdir: Pa
     script = workdir / "post.lua"
     script.write_text(_WRK_LUA.replace("{body}", query), encoding="utf-8")
     out = subprocess.run(
-        ["wrk", "-t", str(min(concurrency, 2)), "-c", str(concurrency), "-d", f"{max(1, round(duration))}s", "--latency",
-         "--timeout", "30s", "-s", str(script), url],
+        ["wrk", "-t", str(min(concurrency, 2)), "-c", str(concurrency), "-d", f"{max(1, round(duration))}s",
+         "--latency", "--timeout", "30s", "-s", str(script), url],
         capture_output=True, text=True, check=True).stdout
     p50 = _ms(re.search(r"\n\s+50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\n\s+99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -236,7 +236,8 @@ def main() -> int:
         for name, level, rows, a, b in table:
             err = f"  ({a.errors}/{b.errors} errors)" if a.errors or b.errors else ""
             print(f"{name[:34]:34} {level:>2} {rows:>5} | {a.p50_ms:8.2f} {a.p99_ms:8.2f} {a.rps:8.0f} | "
-                  f"{b.p50_ms:8.2f} {b.p99_ms:8.2f} {b.rps:8.0f} | {ratio(a.p50_ms, b.p50_ms):6.2f} {ratio(a.rps, b.rps):6.2f}{err}")
+                  f"{b.p50_ms:8.2f} {b.p99_ms:8.2f} {b.rps:8.0f} | "
+                  f"{ratio(a.p50_ms, b.p50_ms):6.2f} {ratio(a.rps, b.rps):6.2f}{err}")
         print()
         for level in levels:
             rows_at = [r for r in table if r[1] == level]

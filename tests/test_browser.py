@@ -34,7 +34,8 @@ class DevTools:
         self.sock = socket.create_connection((host, int(port)), timeout=30)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n").encode())
         head = b""
         while b"\r\n\r\n" not in head:
             chunk = self.sock.recv(1)
@@ -177,10 +178,12 @@ def test_resource_page_shows_label_timeline_and_sources(browser: DevTools, site:
     assert len(bars) >= 2 and all(b["w"] > 0 and b["h"] > 0 for b in bars)
     assert any(b["start"].startswith("1992") for b in bars)
     # A source with its quote, as the reader sees it.
-    quotes = browser.evaluate("Array.from(document.querySelectorAll('blockquote.quote')).map(function(q){return q.innerText;})")
+    quotes = browser.evaluate("Array.from(document.querySelectorAll('blockquote.quote'))"
+                              ".map(function(q){return q.innerText;})")
     assert quotes and all(q.startswith("“") and len(q) > 10 for q in quotes)
     # Following a link to a related resource opens its page.
-    href = browser.evaluate("document.querySelector('#memberships a[href^=\"/id/membership/\"], table.related a[href^=\"/id/membership/\"]').getAttribute('href')")
+    href = browser.evaluate("document.querySelector('#memberships a[href^=\"/id/membership/\"], "
+                            "table.related a[href^=\"/id/membership/\"]').getAttribute('href')")
     browser.open(site.url + href)
     assert "/id/membership/" in browser.evaluate("location.pathname")
     assert browser.evaluate("document.querySelector('h1').innerText")
@@ -203,7 +206,8 @@ def test_query_page_runs_an_example_query_and_shows_a_table(browser: DevTools, s
     assert rows >= 2  # a header row and at least one result
     status = browser.evaluate("document.getElementById('status').innerText")
     assert "rows" in status
-    headers = browser.evaluate("Array.from(document.querySelectorAll('#out table th')).map(function(t){return t.innerText;})")
+    headers = browser.evaluate("Array.from(document.querySelectorAll('#out table th'))"
+                               ".map(function(t){return t.innerText;})")
     assert headers and all(h.startswith("?") for h in headers)
 
 

@@ -48,7 +48,8 @@ def test_cli_build_then_reuse(project_copy: Path, tmp_path: Path) -> None:
     assert (build_dir / "current").resolve() == (build_dir / first.stdout.split()[1].split("/")[-1]).resolve()
 
 
-def test_turtle_syntax_error_names_file_line_column_and_keeps_last_good_build(project_copy: Path, tmp_path: Path) -> None:
+def test_turtle_syntax_error_names_file_line_column_and_keeps_last_good_build(
+        project_copy: Path, tmp_path: Path) -> None:
     build_dir = tmp_path / "b"
     assert run_cli("--project", str(project_copy), "--build-dir", str(build_dir), "build").returncode == 0
     good = (build_dir / "current").resolve()

@@ -4,7 +4,6 @@ and one fixture case per verdict rule."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

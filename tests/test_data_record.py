@@ -4,7 +4,6 @@ and Russian, no instance IRI is used without a type, and the record's key facts 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -47,7 +46,8 @@ def all_data(per_file: dict[str, Graph]) -> Graph:
 
 def typed_subjects(g: Graph) -> set[URIRef]:
     return {s for s, o in g.subject_objects(RDF.type)
-            if isinstance(s, URIRef) and str(s).startswith(str(ID)) and str(o).startswith(str(CST)) and o not in NOT_FACTS}
+            if isinstance(s, URIRef) and str(s).startswith(str(ID))
+            and str(o).startswith(str(CST)) and o not in NOT_FACTS}
 
 
 def test_every_fact_in_the_record_files_has_a_citation(record: Graph) -> None:
@@ -87,7 +87,7 @@ def _iris(kind: str):  # noqa: ANN202 - a tiny IRI maker per instance type
     return lambda slug: URIRef(ns(kind) + slug)
 
 
-S, T, O, M, E = (_iris(k) for k in ("state", "treaty", "organization", "membership", "event"))
+S, T, ORG, M, E = (_iris(k) for k in ("state", "treaty", "organization", "membership", "event"))
 
 
 def test_treaty_identifiers_and_dates(record: Graph) -> None:
@@ -113,7 +113,7 @@ def test_wikidata_links_only_from_the_verified_table(record: Graph) -> None:
     verified = set(re.findall(r"\|\s*(Q\d+)\s*\|", table))
     linked = {str(o).rsplit("/", 1)[1] for o in record.objects(None, SKOS.exactMatch)}
     assert linked and linked <= verified, sorted(linked - verified)
-    assert (O("csto"), SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q318693")) in record
+    assert (ORG("csto"), SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q318693")) in record
 
 
 def test_armenia_frozen_and_uzbekistan_suspended(record: Graph) -> None:

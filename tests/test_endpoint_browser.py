@@ -53,7 +53,8 @@ def test_query_page_runs_a_named_example(server: RunningServer, tmp_path: Path) 
     assert "<textarea" in dom
     assert "<table>" in dom and "<th>?s</th>" in dom
     assert f'<a href="{EX}a">{EX}a</a>' in dom
-    assert re.search(r"<span id=\"status\"[^>]*>1 rows, \d+ ms</span>", dom), dom[dom.find("id=\"status\"") - 100:dom.find("id=\"status\"") + 200]
+    at = dom.find("id=\"status\"")
+    assert re.search(r"<span id=\"status\"[^>]*>1 rows, \d+ ms</span>", dom), dom[at - 100:at + 200]
 
 
 def test_query_page_without_a_known_example_runs_the_default_query(server: RunningServer, tmp_path: Path) -> None:

@@ -55,7 +55,8 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
                    check=True, capture_output=True, timeout=120)
     port = free_port()
     with (folder / "oxigraph.log").open("wb") as log:
-        proc = subprocess.Popen([exe, "serve-read-only", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        proc = subprocess.Popen([exe, "serve-read-only", "--location", str(folder / "db"),
+                                 "--bind", f"127.0.0.1:{port}"],
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/query"
     try:
@@ -106,7 +107,8 @@ def sparql(server: RunningServer, query: str) -> tuple[int, dict[str, object] | 
         return err.code, err.read().decode(errors="replace")
 
 
-def test_federated_query_joins_our_states_with_the_remote_via_exact_match(federated: RunningServer, remote: Remote) -> None:
+def test_federated_query_joins_our_states_with_the_remote_via_exact_match(
+        federated: RunningServer, remote: Remote) -> None:
     status, result = sparql(federated, PREFIXES + f"""
         SELECT ?state ?code ?wikidataLabel WHERE {{
           ?state a cst:State ; cst:iso3166Alpha3 ?code ; skos:exactMatch ?item .

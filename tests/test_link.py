@@ -83,8 +83,10 @@ def test_link_writes_the_link_set_with_method_and_date(project_copy: Path) -> No
     records = list(store.query("""
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?o ?created WHERE { ?st a rdf:Statement ; rdf:subject <https://w3id.org/cstograph/id/state/ARM> ;
-          rdf:predicate <http://www.w3.org/2004/02/skos/core#exactMatch> ; rdf:object ?o ; dcterms:created ?created }"""))
-    assert [(r["o"].value, r["created"].value) for r in records] == [("http://www.wikidata.org/entity/Q399", "2026-01-02")]
+          rdf:predicate <http://www.w3.org/2004/02/skos/core#exactMatch> ;
+          rdf:object ?o ; dcterms:created ?created }"""))
+    assert [(r["o"].value, r["created"].value) for r in records] == [
+        ("http://www.wikidata.org/entity/Q399", "2026-01-02")]
     assert int(by_name["wikidata"]["n"].value) == len(VERIFIED_WIKIDATA)
     # Writing is idempotent for a given date.
     before = out.read_bytes()

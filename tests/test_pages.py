@@ -65,15 +65,18 @@ FIXTURE_TRIG = """
   membership:csto-ARM-2002 a cst:Membership ; rdfs:label "Armenia in the CSTO 2002–2024"@en , "Армения в ОДКБ"@ru ;
       cst:member state:ARM ; cst:memberOf organization:csto ; cst:status cst:FullMember ;
       cst:startDate "2002-10-07"^^xsd:date ; cst:endDate "2024-02-22"^^xsd:date ;
-      cst:citation [ a cst:Citation ; cst:citedSource source:ref ; cst:quote "Armenia signed the Charter in Chisinau" ] .
-  membership:csto-ARM-2024-frozen a cst:Membership ; rdfs:label "Armenia, participation frozen"@en , "Армения, участие заморожено"@ru ;
+      cst:citation [ a cst:Citation ; cst:citedSource source:ref ;
+                     cst:quote "Armenia signed the Charter in Chisinau" ] .
+  membership:csto-ARM-2024-frozen a cst:Membership ;
+      rdfs:label "Armenia, participation frozen"@en , "Армения, участие заморожено"@ru ;
       cst:member state:ARM ; cst:memberOf organization:csto ; cst:status cst:ParticipationFrozen ;
       cst:startDate "2024-02-22"^^xsd:date ;
       cst:citation [ a cst:Citation ; cst:citedSource source:ref ; cst:quote "Armenia has frozen its participation" ] .
   membership:cst-UZB-1992 a cst:Membership ; rdfs:label "Uzbekistan, party 1992–1999"@en , "Узбекистан 1992–1999"@ru ;
       cst:member state:UZB ; cst:memberOf treaty:cst ; cst:status cst:FullMember ;
       cst:startDate "1992-05-15"^^xsd:date ; cst:endDate "1999-04-20"^^xsd:date .
-  membership:csto-UZB-2006 a cst:Membership ; rdfs:label "Uzbekistan in the CSTO 2006–2012"@en , "Узбекистан в ОДКБ"@ru ;
+  membership:csto-UZB-2006 a cst:Membership ;
+      rdfs:label "Uzbekistan in the CSTO 2006–2012"@en , "Узбекистан в ОДКБ"@ru ;
       cst:member state:UZB ; cst:memberOf organization:csto ; cst:status cst:FullMember ;
       cst:startDate "2006-06-23"^^xsd:date ; cst:endDate "2012-12-19"^^xsd:date .
   membership:csto-KAZ-2002 a cst:Membership ; rdfs:label "Kazakhstan in the CSTO"@en , "Казахстан в ОДКБ"@ru ;
@@ -101,8 +104,10 @@ FIXTURE_TRIG = """
   version:cst-4-2010 a cst:ArticleVersion ; rdfs:label "Article 4 (2010)"@en , "Статья 4 (2010)"@ru ;
       cst:versionOf article:cst-4 ; cst:validFrom "2010-12-10"^^xsd:date ;
       cst:text "… at request of this Member State …"@en .
-  obligation:cst-4-1992-defense a cst:Obligation ; rdfs:label "Defence obligation (1992)"@en , "Обязательство обороны"@ru ;
-      cst:citation [ a cst:Citation ; cst:citedSource source:ref ; cst:quote "all other parties give the victim the necessary assistance" ] .
+  obligation:cst-4-1992-defense a cst:Obligation ;
+      rdfs:label "Defence obligation (1992)"@en , "Обязательство обороны"@ru ;
+      cst:citation [ a cst:Citation ; cst:citedSource source:ref ;
+                     cst:quote "all other parties give the victim the necessary assistance" ] .
 }
 
 <https://w3id.org/cstograph/graph/inferred> {
@@ -149,7 +154,8 @@ def fixture_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     ("text/turtle;q=0.5, application/ld+json;q=0.9", "jsonld"),
     ("text/html;q=0.2, application/rdf+xml;q=0.7", "rdf"),
 ])
-def test_resource_iri_answers_303_to_the_negotiated_document(fixture_server: RunningServer, accept: str, suffix: str) -> None:
+def test_resource_iri_answers_303_to_the_negotiated_document(
+        fixture_server: RunningServer, accept: str, suffix: str) -> None:
     status, headers, _ = get(fixture_server.url + "/id/state/ARM", accept, follow=False)
     assert status == 303
     assert headers["Location"].endswith(f"/id/state/ARM.{suffix}")
@@ -170,12 +176,14 @@ def test_unknown_resource_is_404(fixture_server: RunningServer) -> None:
     ("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD),
     ("nt", ox.RdfFormat.N_TRIPLES), ("rdf", ox.RdfFormat.RDF_XML),
 ])
-def test_rdf_documents_parse_and_describe_the_canonical_iri(fixture_server: RunningServer, suffix: str, fmt: ox.RdfFormat) -> None:
+def test_rdf_documents_parse_and_describe_the_canonical_iri(
+        fixture_server: RunningServer, suffix: str, fmt: ox.RdfFormat) -> None:
     status, headers, body = get(fixture_server.url + f"/id/state/ARM.{suffix}")
     assert status == 200
     triples = [q.triple for q in ox.parse(body, format=fmt)]
     arm = ox.NamedNode(B + "id/state/ARM")
-    assert ox.Triple(arm, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Армения", language="ru")) in triples
+    ru_label = ox.Literal("Армения", language="ru")
+    assert ox.Triple(arm, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ru_label) in triples
     # The citation blank node travels with the resource (concise bounded description).
     locators = [t.object for t in triples if t.predicate.value.endswith("#locator")]
     assert ox.Literal("Identifiers") in locators
@@ -257,7 +265,8 @@ def _rows(svg: bytes) -> dict[str, list[dict[str, str]]]:
     rows = {}
     for g in root.iter(SVG + "g"):
         if g.get("class") == "row":
-            rows[g.get("data-state", "")] = [dict(r.attrib) for r in g.iter(SVG + "rect") if "bar" in r.get("class", "")]
+            rows[g.get("data-state", "")] = [dict(r.attrib) for r in g.iter(SVG + "rect")
+                                             if "bar" in r.get("class", "")]
     return rows
 
 
@@ -303,14 +312,16 @@ def test_void_describes_statistics_endpoint_and_dumps(fixture_server: RunningSer
       PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
       SELECT ?g ?n WHERE { ?s sd:name ?g ; void:triples ?n }"""))
     assert {r["g"].value for r in per_graph} >= {B + "graph/inferred", B + "graph/states"}
-    linksets = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> SELECT ?t WHERE { ?l a void:Linkset ; void:objectsTarget ?t }"))
+    linksets = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> "
+                                "SELECT ?t WHERE { ?l a void:Linkset ; void:objectsTarget ?t }"))
     assert [r["t"].value for r in linksets] == ["http://www.wikidata.org/"]
     # JSON-LD by conneg.
     _, headers, body = get(fixture_server.url + "/.well-known/void", "application/ld+json")
     assert headers["Content-Type"].startswith("application/ld+json") and json.loads(body)
 
 
-@pytest.mark.parametrize(("name", "fmt"), [("cstograph.nq", ox.RdfFormat.N_QUADS), ("cstograph.trig", ox.RdfFormat.TRIG)])
+@pytest.mark.parametrize(("name", "fmt"),
+                         [("cstograph.nq", ox.RdfFormat.N_QUADS), ("cstograph.trig", ox.RdfFormat.TRIG)])
 def test_dumps_are_what_is_served(fixture_server: RunningServer, name: str, fmt: ox.RdfFormat) -> None:
     status, _, body = get(fixture_server.url + "/dumps/" + name)
     assert status == 200
@@ -343,7 +354,8 @@ def test_real_timeline_has_the_founding_states(live_server: RunningServer) -> No
 def test_real_void_counts_match_the_build(live_server: RunningServer, built: object) -> None:
     store = ox.Store()
     store.load(get(live_server.url + "/.well-known/void")[2], format=ox.RdfFormat.TURTLE)
-    rows = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> SELECT ?n WHERE { ?d void:sparqlEndpoint ?e ; void:triples ?n }"))
+    rows = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> "
+                            "SELECT ?n WHERE { ?d void:sparqlEndpoint ?e ; void:triples ?n }"))
     manifest = built.manifest  # type: ignore[attr-defined]
     assert int(rows[0]["n"].value) == manifest["triples"]
 

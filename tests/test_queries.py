@@ -30,5 +30,6 @@ def test_today_default_resolves_to_the_run_date() -> None:
 def test_members_on_date_defaults_to_today_and_a_given_value_wins() -> None:
     q = load_queries(PROJECT_DIR / "queries", "examples")["02-members-on-date"]
     assert [p.default for p in q.params] == ["today"]
-    assert named_substitutions(q, {})["date"] == ox.Literal(date.today().isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    today = ox.Literal(date.today().isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    assert named_substitutions(q, {})["date"] == today
     assert named_substitutions(q, {"date": "1995-01-01"})["date"].value == "1995-01-01"

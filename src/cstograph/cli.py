@@ -221,7 +221,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cstograph", description="A knowledge graph of the CSTO: build, validate, reason, query and serve it.")
+    parser = argparse.ArgumentParser(
+        prog="cstograph", description="A knowledge graph of the CSTO: build, validate, reason, query and serve it.")
     parser.add_argument("--project", type=Path, help="project folder (default: found from the working directory)")
     parser.add_argument("--build-dir", type=Path, help="build folder (default: <project>/build)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -266,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("link", help="compute and check links to Wikidata, ISO 3166 and COW/ATOP; compare memberships")
     p.add_argument("--wikidata-export", type=Path, metavar="FILE",
-                   help="a Wikidata-shaped RDF export (wdt:P298, p:P463 + pq:P580/pq:P582) to check links and compare memberships")
+                   help="a Wikidata-shaped RDF export (wdt:P298, p:P463 + pq:P580/pq:P582) "
+                        "to check links and compare memberships")
     p.add_argument("--online", action="store_true",
                    help="also ask the live Wikidata SPARQL service (query.wikidata.org only; never by default)")
     p.add_argument("--date", type=date.fromisoformat, help="date recorded for the links (default: today)")
@@ -278,7 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the graph over HTTP (SPARQL 1.1 Protocol)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--data", nargs="+", type=Path, help="serve these RDF files (Turtle, TriG, N-Triples, N-Quads) instead of the build")
+    p.add_argument("--data", nargs="+", type=Path,
+                   help="serve these RDF files (Turtle, TriG, N-Triples, N-Quads) instead of the build")
     p.add_argument("--workers", type=int, default=2, help="worker processes (production server)")
     p.add_argument("--threads", type=int, default=4, help="threads per worker")
     p.add_argument("--timeout", type=float, default=5.0, help="query time limit in seconds (clients may lower it)")
@@ -291,7 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--default-graph", choices=["union", "file"], default="union",
                    help="with --data: default graph = union of all graphs (triple files each in a named graph "
                         "named after the file), or the files' own default graph")
-    p.add_argument("--public-url", help="the URL users reach this server at (VoID, dumps, links); default: the request's host")
+    p.add_argument("--public-url",
+                   help="the URL users reach this server at (VoID, dumps, links); default: the request's host")
     p.add_argument("--iri-base", help="the IRI base that request paths map onto (default https://w3id.org/cstograph/)")
     p.add_argument("--dev", action="store_true", help="use Flask's development server")
     p.add_argument("--access-log", action="store_true", help="log every request to stdout")

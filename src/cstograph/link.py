@@ -200,7 +200,8 @@ def _wikidata_links(ours: ox.Store, export: ox.Store | None, report: LinkReport,
         for q in export.quads_for_pattern(None, ox.NamedNode(WDT + "P298"), None, None):
             by_code.setdefault(q.object.value, []).append(q.subject.value)  # type: ignore[union-attr]
         for q in export.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None, None):
-            if isinstance(q.object, ox.Literal) and q.object.language in ("en", None) and q.subject.value.startswith(WD):  # type: ignore[union-attr]
+            english = isinstance(q.object, ox.Literal) and q.object.language in ("en", None)
+            if english and q.subject.value.startswith(WD):  # type: ignore[union-attr]
                 key = q.object.value.casefold()
                 if q.subject.value not in by_label.setdefault(key, []):  # type: ignore[union-attr]
                     by_label[key].append(q.subject.value)  # type: ignore[union-attr]
@@ -208,7 +209,8 @@ def _wikidata_links(ours: ox.Store, export: ox.Store | None, report: LinkReport,
         iri, item = str(ID) + path, WD + qid
         node = ox.NamedNode(iri)
         if next(ours.quads_for_pattern(node, None, None, None), None) is None:
-            report.findings.append(Finding("wikidata", "unmatched", iri, "verified QID but no such resource in our graph", "", item))
+            report.findings.append(Finding("wikidata", "unmatched", iri,
+                                            "verified QID but no such resource in our graph", "", item))
             continue
         report.links.append(("wikidata", iri, SKOS_EXACT, item))
         have = existing.get(iri, set())
@@ -216,7 +218,8 @@ def _wikidata_links(ours: ox.Store, export: ox.Store | None, report: LinkReport,
             report.findings.append(Finding("wikidata", "conflict", iri, "our graph links another item",
                                             ", ".join(sorted(have)), item))
         elif not have:
-            report.findings.append(Finding("wikidata", "missing", iri, "verified link not in data/links/wikidata.ttl", "", item))
+            report.findings.append(Finding("wikidata", "missing", iri,
+                                            "verified link not in data/links/wikidata.ttl", "", item))
         if export is None:
             continue
         code = _literal(ours, node, str(CST.iso3166Alpha3))
@@ -239,7 +242,8 @@ def _wikidata_links(ours: ox.Store, export: ox.Store | None, report: LinkReport,
         path = iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
         for item in sorted(items):
             if verified.get(path) != item[len(WD):]:
-                report.findings.append(Finding("wikidata", "conflict", iri, "link in our graph is not in the verified table", "", item))
+                report.findings.append(Finding("wikidata", "conflict", iri,
+                                                "link in our graph is not in the verified table", "", item))
     # Export items that name one of our unlinked states by ISO code: candidates only (never written).
     if export is not None:
         for state in _subjects(ours, str(CST.iso3166Alpha3)):
@@ -249,7 +253,8 @@ def _wikidata_links(ours: ox.Store, export: ox.Store | None, report: LinkReport,
             code = _literal(ours, state, str(CST.iso3166Alpha3))
             for item in by_code.get(code or "", []):
                 report.findings.append(Finding("wikidata", "candidate", state.value,
-                                                "export item with the same ISO code (unverified: not written)", "", item))
+                                                "export item with the same ISO code (unverified: not written)",
+                                                "", item))
 
 
 # --- ISO 3166 (pycountry) ------------------------------------------------------------------------------
@@ -270,7 +275,8 @@ def _iso_links(ours: ox.Store, report: LinkReport) -> None:
             historic = pycountry.historic_countries.get(alpha_3=a3)
         entry = country or historic
         if entry is None:
-            report.findings.append(Finding("iso3166", "unmatched", state.value, "alpha-3 code not in ISO 3166-1 or -3", a3))
+            report.findings.append(Finding("iso3166", "unmatched", state.value,
+                                            "alpha-3 code not in ISO 3166-1 or -3", a3))
             continue
         part = "ISO 3166-1" if country is not None else "ISO 3166-3 (former country)"
         ok = True
@@ -358,7 +364,8 @@ def compare_memberships(ours: ox.Store, export: ox.Store, report: LinkReport,
                 start = _literal(ours, m, str(CST.startDate))
                 if not member or start is None:
                     continue
-                mine.setdefault(member[0].value, []).append((start[:10], (_literal(ours, m, str(CST.endDate)) or "")[:10]))
+                end = _literal(ours, m, str(CST.endDate)) or ""
+                mine.setdefault(member[0].value, []).append((start[:10], end[:10]))
         theirs: dict[str, list[Spell]] = {}
         for q in export.quads_for_pattern(None, ox.NamedNode(PS + "P463"), ox.NamedNode(org_item), None):
             statement = q.subject
@@ -374,23 +381,26 @@ def compare_memberships(ours: ox.Store, export: ox.Store, report: LinkReport,
             state = qid_to_ours.get(item)
             if state is None or state not in mine:
                 name = _label(export, ox.NamedNode(item)) or item
-                report.findings.append(Finding(dataset, "member-not-in-graph", state or item,
-                                                f"the export lists {name} as a member of {short(org_item)}; our graph does not",
-                                                "", ", ".join(f"{s}–{e}" if s or e else "(no dates)" for s, e in spells)))
+                report.findings.append(Finding(
+                    dataset, "member-not-in-graph", state or item,
+                    f"the export lists {name} as a member of {short(org_item)}; our graph does not",
+                    "", ", ".join(f"{s}–{e}" if s or e else "(no dates)" for s, e in spells)))
                 continue
             ours_m, theirs_m = _merge(mine[state]), _merge(spells)
             paired: set[int] = set()
             for spell in theirs_m:
                 match = next((i for i, o in enumerate(ours_m) if i not in paired and _overlap(o, spell)), None)
                 if match is None:
-                    report.findings.append(Finding(dataset, "extra-spell", state, f"a spell of {short(org_item)} we do not have",
+                    report.findings.append(Finding(dataset, "extra-spell", state,
+                                                    f"a spell of {short(org_item)} we do not have",
                                                     "", f"{spell[0]}–{spell[1]}"))
                     continue
                 paired.add(match)
                 o = ours_m[match]
                 for what, a, b in (("start", o[0], spell[0]), ("end", o[1], spell[1])):
                     if a != b:
-                        report.findings.append(Finding(dataset, "date-differs", state, f"{what} of membership of {short(org_item)}",
+                        report.findings.append(Finding(dataset, "date-differs", state,
+                                                        f"{what} of membership of {short(org_item)}",
                                                         a or "(open)", b or "(none)"))
             for i, o in enumerate(ours_m):
                 if i not in paired:
@@ -410,7 +420,8 @@ PREFIX p: <http://www.wikidata.org/prop/>
 PREFIX ps: <http://www.wikidata.org/prop/statement/>
 PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT { ?item wdt:P298 ?code ; rdfs:label ?label ; p:P463 ?st . ?st ps:P463 wd:Q318693 ; pq:P580 ?start ; pq:P582 ?end . }
+CONSTRUCT { ?item wdt:P298 ?code ; rdfs:label ?label ; p:P463 ?st .
+            ?st ps:P463 wd:Q318693 ; pq:P580 ?start ; pq:P582 ?end . }
 WHERE {
   { ?item wdt:P298 ?code . OPTIONAL { ?item rdfs:label ?label FILTER(LANG(?label) = "en") } }
   UNION

@@ -28,7 +28,9 @@ from .namespaces import ONTOLOGY_GRAPH, PREFIXES
 from .reason import Engine, closure_key, reason_dataset
 from .validate import ValidationOutcome, locate, validate_graph
 
-__all__ = ["BuildResult", "asserted_sources", "build", "dataset_stats", "input_files", "input_hash", "prune", "write_dataset"]
+__all__ = [
+    "BuildResult", "asserted_sources", "build", "dataset_stats", "input_files", "input_hash", "prune", "write_dataset",
+]
 
 DATASET_NQ = "dataset.nq"
 DATASET_TRIG = "dataset.trig"
@@ -120,7 +122,8 @@ def prune(settings: Settings, *, keep: int) -> list[Path]:
     current = settings.current_build.resolve() if settings.current_build.is_symlink() else None
     builds = [p for p in settings.build_dir.iterdir()
               if p.is_dir() and (p / MANIFEST).is_file() and p.resolve() != current]
-    closures = sorted((settings.build_dir / "closure").glob("*.nq")) if (settings.build_dir / "closure").is_dir() else []
+    closure_dir = settings.build_dir / "closure"
+    closures = sorted(closure_dir.glob("*.nq")) if closure_dir.is_dir() else []
     removed: list[Path] = []
     for group, limit in ((builds, max(keep - 1, 0)), (closures, keep)):
         for old in sorted(group, key=lambda p: p.stat().st_mtime, reverse=True)[limit:]:

@@ -350,7 +350,7 @@ def _clashes(schema: Schema, types: Iterable[Triple], nm: NamespaceManager,
         return f"{text} (as {', '.join(via)})" if via and (x, RDF.type, c) not in asserted else text
 
     messages = []
-    for classes, axiom, rule in schema.disjoint:
+    for classes, _axiom, rule in schema.disjoint:
         for i, c in enumerate(classes):
             for d in classes[i + 1:]:
                 for x in sorted(by_class.get(c, set()) & by_class.get(d, set()), key=str):
@@ -456,7 +456,7 @@ def profile_warnings(graph: Graph) -> list[str]:
         return _describe(r, graph, nm)
 
     for p in (OWL.minCardinality, OWL.minQualifiedCardinality, OWL.cardinality, OWL.qualifiedCardinality):
-        for s, o in graph.subject_objects(p):
+        for s, _o in graph.subject_objects(p):
             out.append(f"axiom outside OWL 2 RL, ignored by the reasoner: {axiom_of(s)} — "
                        f"{_short(p, nm)} is not in OWL 2 RL")
     for p in (OWL.maxCardinality, OWL.maxQualifiedCardinality):

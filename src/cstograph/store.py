@@ -37,13 +37,17 @@ _RDF_FORMATS = {
 }
 
 
-def to_term(value: str | int | float | bool | ox.NamedNode | ox.Literal, datatype: str | None = None) -> ox.NamedNode | ox.Literal:
+def to_term(
+    value: str | int | float | bool | ox.NamedNode | ox.Literal, datatype: str | None = None
+) -> ox.NamedNode | ox.Literal:
     """A pyoxigraph term for a query parameter (``substitutions``): IRIs stay IRIs, values become literals."""
     if isinstance(value, ox.NamedNode | ox.Literal):
         return value
     if datatype is not None:
         return ox.Literal(str(value), datatype=ox.NamedNode(datatype))
-    return ox.Literal(value) if isinstance(value, str) else ox.Literal(str(value).lower() if isinstance(value, bool) else str(value))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    return ox.Literal(str(value).lower() if isinstance(value, bool) else str(value))
 
 
 def named_substitutions(named: NamedQuery, given: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
@@ -107,9 +111,8 @@ class GraphStore:
         if fmt is None:
             raise InputError(f"{path}: unknown RDF file type {path.suffix!r}")
         kwargs: dict[str, object] = {"format": fmt, "base_iri": path.resolve().as_uri()}
-        if not fmt.supports_datasets:
-            if graph_name or not into_default:
-                kwargs["to_graph"] = ox.NamedNode(graph_name or path.resolve().as_uri())
+        if not fmt.supports_datasets and (graph_name or not into_default):
+            kwargs["to_graph"] = ox.NamedNode(graph_name or path.resolve().as_uri())
         try:
             self._store.bulk_load(path=str(path), **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:

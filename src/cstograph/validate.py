@@ -248,7 +248,8 @@ def _focus_nodes(store: ox.Store, targets: Iterable[tuple[URIRef, Node]]) -> tup
                 blank = True
             continue
         query = {
-            SH.targetClass: "SELECT DISTINCT ?x ?v WHERE { ?x a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?v }",
+            SH.targetClass: "SELECT DISTINCT ?x ?v WHERE "
+                            "{ ?x a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?v }",
             SH.targetSubjectsOf: "SELECT DISTINCT ?x ?v WHERE { ?x ?v ?o }",
             SH.targetObjectsOf: "SELECT DISTINCT ?x ?v WHERE { ?s ?v ?x }",
         }[kind]
@@ -404,7 +405,8 @@ class ValidationReport:
             for r in rs:
                 label = f' "{r.focus_label}"' if r.focus_label else ""
                 files = ", ".join(self.file_of(gr) for gr in r.graphs) or "(no source triple)"
-                lines.append(f"  - {name(r.result.focus_node)}{label}  [{files}]{'  ← yours' if r.yours and self.user_graphs else ''}")
+                yours = "  ← yours" if r.yours and self.user_graphs else ""
+                lines.append(f"  - {name(r.result.focus_node)}{label}  [{files}]{yours}")
                 lines.append(f"      {r.result.message}")
                 ru = r.result.message_in("ru")
                 if ru:

@@ -330,7 +330,8 @@ def _ontology_triples(store: GraphStore) -> list[ox.Triple]:
     # Served from plain files: the ontology's terms, wherever they were loaded.
     out: dict[ox.Triple, None] = {}
     for q in store.oxigraph.quads_for_pattern(None, None, None, None):
-        if isinstance(q.subject, ox.NamedNode) and (q.subject.value.startswith(str(CST)) or q.subject.value == ONTOLOGY_IRI):
+        if isinstance(q.subject, ox.NamedNode) and (
+                q.subject.value.startswith(str(CST)) or q.subject.value == ONTOLOGY_IRI):
             out[q.triple] = None
     return list(out)
 
@@ -383,7 +384,8 @@ def ontology_page(store: GraphStore, lang: str = "en") -> dict[str, Any]:
             "en": lit(node, RDFS + "label", "en"), "ru": lit(node, RDFS + "label", "ru"),
             "definition": lit(node, SKOS + "definition", "en"),
             "comment": lit(node, RDFS + "comment", "en"),
-            "parents": [value_view(store, o) for o in objs(node, RDFS + "subClassOf") + objs(node, RDFS + "subPropertyOf")
+            "parents": [value_view(store, o)
+                        for o in objs(node, RDFS + "subClassOf") + objs(node, RDFS + "subPropertyOf")
                         if isinstance(o, ox.NamedNode)],
             "domain": [value_view(store, o) for o in objs(node, RDFS + "domain") if isinstance(o, ox.NamedNode)],
             "range": [value_view(store, o) for o in objs(node, RDFS + "range") if isinstance(o, ox.NamedNode)],
@@ -416,14 +418,16 @@ def ontology_page(store: GraphStore, lang: str = "en") -> dict[str, Any]:
 def home() -> str:
     store = get_store()
     states = sorted(
-        (node_view(store, q.subject) for q in store.oxigraph.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(str(CST.State)), None)
+        (node_view(store, q.subject)
+         for q in store.oxigraph.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(str(CST.State)), None)
          if isinstance(q.subject, ox.NamedNode) and q.graph_name != ox.NamedNode(str(INFERRED_GRAPH))),
         key=lambda v: v.label)
     seen: set[str] = set()
     unique_states = [s for s in states if not (s.iri in seen or seen.add(s.iri))]  # type: ignore[func-returns-value]
     requests = sorted(
         {q.subject.value: node_view(store, q.subject) for q in store.oxigraph.quads_for_pattern(
-            None, RDF_TYPE, ox.NamedNode(str(CST.RequestForAssistance)), None) if isinstance(q.subject, ox.NamedNode)}.values(),
+            None, RDF_TYPE, ox.NamedNode(str(CST.RequestForAssistance)), None)
+         if isinstance(q.subject, ox.NamedNode)}.values(),
         key=lambda v: v.when)
     entry = [(label, path) for label, path in (
         ("The Collective Security Treaty Organization", "id/organization/csto"),

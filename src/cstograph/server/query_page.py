@@ -79,7 +79,9 @@ function choose(name){
 document.getElementById("examples").addEventListener("change", function(e){ choose(e.target.value); });
 function cell(term){
   if(!term) return "";
-  if(term.type === "uri") { var a = document.createElement("a"); a.href = term.value; a.textContent = term.value; return a; }
+  if(term.type === "uri") {
+    var a = document.createElement("a"); a.href = term.value; a.textContent = term.value; return a;
+  }
   var s = term.value; if(term["xml:lang"]) s += " @" + term["xml:lang"];
   return s;
 }
@@ -120,7 +122,8 @@ function run(ev){
       status.textContent = res.results.bindings.length + " rows, " + ms + " ms";
       out.appendChild(table(res.head.vars, res.results.bindings));
     } else {
-      status.textContent = ms + " ms"; var pre = document.createElement("pre"); pre.textContent = x.body; out.appendChild(pre);
+      status.textContent = ms + " ms";
+      var pre = document.createElement("pre"); pre.textContent = x.body; out.appendChild(pre);
     }
   })
   .catch(function(e){ status.textContent = "failed: " + e; });

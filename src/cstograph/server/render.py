@@ -88,7 +88,8 @@ class Fact:
 class Description:
     iri: str
     outgoing: list[Fact] = field(default_factory=list)
-    incoming: list[tuple[ox.NamedNode, ox.NamedNode, bool]] = field(default_factory=list)  # (subject, predicate, inferred)
+    # (subject, predicate, inferred)
+    incoming: list[tuple[ox.NamedNode, ox.NamedNode, bool]] = field(default_factory=list)
 
     @property
     def exists(self) -> bool:

@@ -222,7 +222,8 @@ def render_svg(data: TimelineData, *, width: int = 1100, title: str = "", base: 
         if i % 2 == 0:
             out.append(f'<rect x="0" y="{y0 - _ROW_GAP / 2}" width="{width}" height="{row_h}" fill="#f6f8fa"/>')
         out.append(f'<a xlink:href={quoteattr(href)} href={quoteattr(href)}>'
-                   f'<text class="row-label" x="{_LEFT - (52 if len(lanes) > 1 else 8)}" y="{y0 + row_h / 2}" text-anchor="end" '
+                   f'<text class="row-label" x="{_LEFT - (52 if len(lanes) > 1 else 8)}" y="{y0 + row_h / 2}" '
+                   'text-anchor="end" '
                    f'dominant-baseline="middle" fill="#1a4d7a">{escape(row.label)}</text></a>')
         if len(lanes) > 1:
             for n, (_, _, short) in enumerate(data.lanes):
