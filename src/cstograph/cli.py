@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .config import Settings
 from .errors import CstographError, InconsistencyError, InputError, QueryError, ValidationFailed
@@ -28,7 +29,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     result = build(_settings(args), force=args.force, engine=args.engine)
     m = result.manifest
-    for warning in (m.get("reasoning") or {}).get("warnings", []):  # type: ignore[union-attr]
+    reasoning = m.get("reasoning")
+    for warning in reasoning.get("warnings", []) if isinstance(reasoning, dict) else []:
         print(f"cstograph: warning: {warning}", file=sys.stderr)
     state = "reused" if result.reused else "built"
     print(f"{state} {result.path} — {m['triples']} triples in {len(m['graphs'])} graphs "  # type: ignore[arg-type]
@@ -155,7 +157,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     fmt = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
            "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}[args.format]
     if isinstance(result, ox.QueryTriples):
-        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode())
+        sys.stdout.write((result.serialize(format=ox.RdfFormat.TURTLE) or b"").decode())
     else:
         sys.stdout.write(result.serialize(format=fmt).decode())
     return EXIT_OK
@@ -167,7 +169,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     manifest_path = settings.current_build / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else build(settings).manifest
+    manifest: dict[str, Any] = (json.loads(manifest_path.read_text()) if manifest_path.is_file()
+                                else build(settings).manifest)
     if args.format == "json":
         print(json.dumps({k: manifest[k] for k in ("triples", "graphs", "classes", "inferred_triples")}, indent=2))
         return EXIT_OK

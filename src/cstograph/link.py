@@ -200,8 +200,9 @@ def _wikidata_links(ours: ox.Store, export: ox.Store | None, report: LinkReport,
         for q in export.quads_for_pattern(None, ox.NamedNode(WDT + "P298"), None, None):
             by_code.setdefault(q.object.value, []).append(q.subject.value)  # type: ignore[union-attr]
         for q in export.quads_for_pattern(None, ox.NamedNode(RDFS_LABEL), None, None):
-            english = isinstance(q.object, ox.Literal) and q.object.language in ("en", None)
-            if english and q.subject.value.startswith(WD):  # type: ignore[union-attr]
+            if not (isinstance(q.object, ox.Literal) and q.object.language in ("en", None)):
+                continue
+            if q.subject.value.startswith(WD):  # type: ignore[union-attr]
                 key = q.object.value.casefold()
                 if q.subject.value not in by_label.setdefault(key, []):  # type: ignore[union-attr]
                     by_label[key].append(q.subject.value)  # type: ignore[union-attr]
@@ -448,7 +449,11 @@ def fetch_wikidata(endpoint: str = WIKIDATA_SPARQL, *, timeout: float = 60) -> b
 # --- writing -------------------------------------------------------------------------------------------
 def _linkset_turtle(report: LinkReport, *, tool: str) -> str:
     """The link-set file: one void:Linkset per dataset and a reified record per link."""
-    lit = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 - a Turtle string literal
+
+    def lit(s: str) -> str:
+        """A Turtle string literal."""
+        return json.dumps(s, ensure_ascii=False)
+
     methods = {
         "wikidata": ("Links to Wikidata", "Связи с Викиданными",
                      "Verified table of shared/reference/README.md (Identifiers for linking), checked against a "

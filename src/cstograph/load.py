@@ -58,8 +58,8 @@ def _syntax_error(path: Path, exc: Exception) -> RDFSyntaxError:
         line = before.count(newline) + 1  # type: ignore[arg-type]
         column = offset - (before.rfind(newline) + 1)  # type: ignore[arg-type]
         return RDFSyntaxError(path, line, column + 1, str(exc._why))  # noqa: SLF001
-    line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
-    return RDFSyntaxError(path, line if isinstance(line, int) else None, None, str(exc))
+    lineno = getattr(exc, "lineno", None) or getattr(exc, "line", None)
+    return RDFSyntaxError(path, lineno if isinstance(lineno, int) else None, None, str(exc))
 
 
 def parse_file(path: Path, graph: Graph | Dataset, *, format: str | None = None) -> None:

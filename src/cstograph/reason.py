@@ -219,15 +219,15 @@ class Schema:
             inverses[q].add(p)
         chains = []
         for q, head in g.subject_objects(OWL.propertyChainAxiom):
-            steps = tuple(Collection(g, head))  # type: ignore[arg-type]
+            steps = tuple(Collection(g, head))
             if steps:
                 chains.append((q, steps))
         disjoint: list[tuple[tuple[Node, ...], Node, str]] = [
             ((c, d), c, "cax-dw") for c, d in g.subject_objects(OWL.disjointWith)]
         for axiom in g.subjects(RDF.type, OWL.AllDisjointClasses):
-            head = g.value(axiom, OWL.members)
-            if head is not None:
-                disjoint.append((tuple(Collection(g, head)), axiom, "cax-adc"))  # type: ignore[arg-type]
+            members = g.value(axiom, OWL.members)
+            if members is not None:
+                disjoint.append((tuple(Collection(g, members)), axiom, "cax-adc"))
         return cls(
             graph=g,
             superclasses=table(RDFS.subClassOf),
@@ -380,7 +380,7 @@ def _owlrl_clash_messages(full: Graph, nm: NamespaceManager, asserted: Graph | N
     if not raw:
         return []
     schema = Schema.from_triples(t for t in full if is_schema_triple(t))
-    messages = _clashes(schema, full.triples((None, RDF.type, None)), nm, asserted)  # type: ignore[arg-type]
+    messages = _clashes(schema, full.triples((None, RDF.type, None)), nm, asserted)
     for x, y in full.subject_objects(OWL.differentFrom):
         if (x, OWL.sameAs, y) in full or (y, OWL.sameAs, x) in full:
             why = [f"{_short(fp, nm)} is an owl:FunctionalProperty and {_short(z, nm)} {_short(fp, nm)} both"
@@ -502,7 +502,7 @@ def _union(asserted: Iterable[Graph], *, only: Callable[[Triple], bool] | None =
     union = _new_graph()
     for g in asserted:
         for t in g:
-            if only is None or only(t):  # type: ignore[arg-type]
+            if only is None or only(t):
                 union.add(t)
     return union
 
@@ -541,7 +541,7 @@ def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     given: set[Triple] = set()
     for g in asserted:
-        given.update(g)  # type: ignore[arg-type]
+        given.update(g)
     tbox = Graph()
     for t in given:
         if is_schema_triple(t):
@@ -553,7 +553,7 @@ def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
         _, facts = fast_closure(given)
         for t in facts.rank:
             if t not in given and not is_trivial(*t):
-                inferred.add(t)  # type: ignore[arg-type]
+                inferred.add(t)
         return Reasoning(inferred=inferred, engine="fast", warnings=warnings)
     union = _new_graph()
     for t in given:
@@ -727,7 +727,7 @@ class _Explainer:
         sch, out, inn = self.schema, self.facts.out, self.facts.inn
 
         def ok(u: Triple) -> bool:
-            return self.facts.rank.get(u, r) < r  # type: ignore[operator]
+            return self.facts.rank.get(u, r) < r
 
         if p == RDF.type:
             for c in list(out[RDF.type].get(s, ())):

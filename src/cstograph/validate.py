@@ -32,6 +32,7 @@ __all__ = [
     "ValidationReport",
     "ValidationResult",
     "locate",
+    "rdflib_term",
     "user_graph_name",
     "validate_dataset",
     "validate_graph",
@@ -39,7 +40,7 @@ __all__ = [
 
 #: Namespace of the project's named shapes (prefix ``shape:``).
 SHAPE = Namespace("https://w3id.org/cstograph/shapes#")
-_SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+_SEVERITY_ORDER: dict[Node, int] = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +225,8 @@ def _to_ox(term: Node) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(str(term))
 
 
-def _from_ox(term: object) -> Node:
+def rdflib_term(term: object) -> Node:
+    """The rdflib term for an Oxigraph term (an ``xsd:string`` literal becomes a plain literal)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
@@ -291,11 +293,11 @@ def _evaluate_sparql(store: ox.Store, sparql_shapes: list[_SparqlShape], report:
             names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
             seen: set[tuple[Node, ...]] = set()
             for sol in solutions:  # type: ignore[union-attr]
-                row = {n: _from_ox(sol[n]) for n in names if sol[n] is not None}
+                row = {n: rdflib_term(sol[n]) for n in names if sol[n] is not None}
                 this = row.get("this")
                 if this is None:
                     continue
-                key = (this, row.get("path"), row.get("value"))  # type: ignore[assignment]
+                key = (this, row.get("path"), row.get("value"))
                 if key in seen:
                     continue
                 seen.add(key)  # type: ignore[arg-type]
@@ -398,7 +400,7 @@ class ValidationReport:
         for r in shown:
             groups[(r.result.severity, r.result.source_shape)].append(r)
         for (severity, shape), rs in sorted(groups.items(), key=lambda kv: (
-                _SEVERITY_ORDER.get(kv[0][0], 9), str(kv[0][1]))):  # type: ignore[arg-type]
+                _SEVERITY_ORDER.get(kv[0][0], 9), str(kv[0][1]))):
             sev = str(severity).rsplit("#", 1)[-1]
             lines.append("")
             lines.append(f"{sev} · {name(shape)} ({len(rs)})")
@@ -452,7 +454,7 @@ class ValidationReport:
         for r in self.located:
             if r.result.node is not None:
                 for gr in r.graphs:
-                    g.add((r.result.node, RDFS.seeAlso, gr))  # type: ignore[arg-type]
+                    g.add((r.result.node, RDFS.seeAlso, gr))
         return g.serialize(format="turtle")
 
 

@@ -194,7 +194,7 @@ class Metrics:
         for key in ("requests", "queries", "errors", "client_errors", "timeouts", "too_large"):
             out[key] = int(values[self.FIELDS.index(key)])
         queries = out["queries"] or 1
-        out["latency_mean_ms"] = round(values[self.FIELDS.index("latency_sum_ms")] / queries, 3)  # type: ignore[operator]
+        out["latency_mean_ms"] = round(values[self.FIELDS.index("latency_sum_ms")] / queries, 3)
         base = len(self.FIELDS)
         labels = [f"le_{b}ms" for b in self.BUCKETS] + ["gt_10000ms"]
         out["latency_histogram"] = {label: int(values[base + i]) for i, label in enumerate(labels)}

@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
+import werkzeug.wrappers
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -149,7 +150,8 @@ def _types(store: GraphStore, node: ox.NamedNode, lang: str) -> list[Value]:
 
 
 def _type_iris(store: GraphStore, node: ox.NamedNode) -> set[str]:
-    return {q.object.value for q in store.oxigraph.quads_for_pattern(node, RDF_TYPE, None, None)}
+    return {q.object.value for q in store.oxigraph.quads_for_pattern(node, RDF_TYPE, None, None)
+            if not isinstance(q.object, ox.Triple)}
 
 
 def node_view(store: GraphStore, node: ox.NamedNode, *, lang: str = "en", inferred: bool = False,
@@ -239,7 +241,8 @@ def resource_page(store: GraphStore, iri: str, lang: str = "en") -> dict[str, An
                            if isinstance(o, ox.NamedNode)]
             versions.append({"view": v, "texts": texts, "obligations": obligations})
     member_of = sorted({q.object.value for m in sections.get("Memberships", [])
-                        for q in store.oxigraph.quads_for_pattern(ox.NamedNode(m.iri), CST_MEMBER_OF, None, None)})
+                        for q in store.oxigraph.quads_for_pattern(ox.NamedNode(m.iri), CST_MEMBER_OF, None, None)
+                        if not isinstance(q.object, ox.Triple)})
     types = _type_iris(store, node)
     timeline_svg = None
     timeline_src = None
@@ -281,7 +284,11 @@ def subclasses(store: GraphStore, cls: str) -> set[str]:
 
 
 # --- routes ------------------------------------------------------------------------------------------
-def _vary(resp: Response) -> Response:
+#: a Flask response or werkzeug's, as ``redirect`` gives
+_AnyResponse = TypeVar("_AnyResponse", bound=werkzeug.wrappers.Response)
+
+def _vary(resp: _AnyResponse) -> _AnyResponse:
+    """``resp`` with ``Vary: Accept``: it was chosen by content negotiation (RFC 9110 §12.5.5)."""
     resp.headers["Vary"] = "Accept"
     return resp
 
@@ -294,7 +301,7 @@ def _split_suffix(rest: str) -> tuple[str, str | None]:
 
 
 @bp.route("/id/<kind>/<path:rest>")
-def resource(kind: str, rest: str) -> Response:
+def resource(kind: str, rest: str) -> werkzeug.wrappers.Response:
     slug, ext = _split_suffix(rest)
     base = iri_base()
     iri = f"{base}id/{kind}/{slug}"
@@ -351,7 +358,7 @@ def ontology(ext: str | None = None) -> Response:
 
 
 @bp.route("/ontology/<term>")
-def ontology_term(term: str) -> Response:
+def ontology_term(term: str) -> werkzeug.wrappers.Response:
     store = get_store()
     iri = str(CST) + term
     if not r.describe(store, iri).exists:

@@ -88,4 +88,5 @@ def service_description(
             triples.append(ox.Triple(graph, ox.NamedNode(VOID + "triples"), _integer(graph_sizes[name])))
     for url in federation:
         triples.append(ox.Triple(ox.NamedNode(url), RDF_TYPE, _sd("Service")))
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes={"sd": SD, "void": VOID})  # type: ignore[arg-type,no-any-return]
+    # fmt is one of GRAPH_FORMATS, whose .oxigraph is an RdfFormat (the field's type also admits result formats)
+    return ox.serialize(triples, format=fmt.oxigraph, prefixes={"sd": SD, "void": VOID}) or b""  # type: ignore[arg-type]

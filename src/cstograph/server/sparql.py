@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, request
@@ -29,6 +30,9 @@ from ..sparqltext import code_text, has_keyword, looks_like_update, service_targ
 from ..store import GraphStore, named_substitutions
 from .formats import GRAPH_FORMATS, HTML, HTML_FORMAT, RESULT_FORMATS, Format, NotAcceptable, negotiate
 from .limits import CappedWriter, Metrics, QueryRunner, QueryTimeout, ResultTooLarge
+
+if TYPE_CHECKING:  # app.py imports this module when it builds the app
+    from .app import ServerConfig
 
 __all__ = ["bp", "get_metrics", "get_store"]
 
@@ -47,7 +51,7 @@ def get_metrics() -> Metrics:
     metrics = current_app.extensions.get("cstograph.metrics")
     if metrics is None:  # created with the app (before gunicorn forks) by init_app; this is a fallback
         metrics = current_app.extensions["cstograph.metrics"] = Metrics()
-    return metrics  # type: ignore[no-any-return]
+    return metrics
 
 
 @bp.record_once
@@ -57,8 +61,9 @@ def _init_app(state: object) -> None:
     app.extensions.setdefault("cstograph.runner", QueryRunner())
 
 
-def _config():  # type: ignore[no-untyped-def]
-    return current_app.config["CSTOGRAPH"]
+def _config() -> ServerConfig:
+    config: ServerConfig = current_app.config["CSTOGRAPH"]
+    return config
 
 
 class ProtocolError(Exception):

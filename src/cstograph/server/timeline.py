@@ -112,8 +112,7 @@ def timeline_data(store: GraphStore, subjects: Sequence[str], *, states: Sequenc
     today = today or dt.date.today()
     bars: dict[str, list[Bar]] = {}
     for subject in subjects:
-        rows = store.select(_MEMBERSHIPS, substitutions={"of": ox.NamedNode(subject)})
-        for r in rows:
+        for r in store.select(_MEMBERSHIPS, substitutions={"of": ox.NamedNode(subject)}):
             state = r["state"].value
             if states is not None and state not in states:
                 continue

@@ -26,15 +26,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
 from ..compliance import compliance_report, render
 from ..errors import InputError
 from ..load import load_graph, new_dataset
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from ..store import GraphStore
-from ..validate import validate_dataset
+from ..validate import rdflib_term, validate_dataset
 
 __all__ = ["bp"]
 
@@ -70,7 +69,7 @@ def _setting(name: str, default: object) -> object:
 
 
 def _state() -> _State:
-    app: Flask = current_app  # type: ignore[assignment]
+    app: Flask = current_app
     state = app.extensions.get(_EXT)
     if state is None:
         workers = int(_setting("validation_workers", 2))  # type: ignore[call-overload]
@@ -108,22 +107,9 @@ def _load_shared(state: _State) -> tuple[Graph, list[tuple[URIRef, list[tuple[ob
                 name = q.graph_name
                 if isinstance(name, ox.NamedNode) and name.value != str(INFERRED_GRAPH):
                     graphs.setdefault(URIRef(name.value), []).append(
-                        (_term(q.subject), _term(q.predicate), _term(q.object)))
+                        (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
             state.project = list(graphs.items())
         return state.shapes, state.project
-
-
-def _term(term: object) -> Node:
-    """An rdflib term for an Oxigraph term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return BNode(getattr(term, "value", str(term)))
 
 
 def _problem(status: int, message: str) -> Response:

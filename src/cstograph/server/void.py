@@ -61,8 +61,13 @@ def _vocab_of(iri: str) -> str:
 def void_triples(store: GraphStore, *, public_url: str, base: str = BASE) -> list[ox.Triple]:
     """The VoID description. ``public_url`` is where this server is reached (endpoint and dumps)."""
     public_url = public_url.rstrip("/")
-    v = lambda term: ox.NamedNode(VOID + term)  # noqa: E731
-    d = lambda term: ox.NamedNode(DCT + term)  # noqa: E731
+
+    def v(term: str) -> ox.NamedNode:
+        return ox.NamedNode(VOID + term)
+
+    def d(term: str) -> ox.NamedNode:
+        return ox.NamedNode(DCT + term)
+
     ds = ox.NamedNode(DATASET_IRI)
     t: list[ox.Triple] = [
         ox.Triple(ds, RDF_TYPE, v("Dataset")),
@@ -96,17 +101,17 @@ def void_triples(store: GraphStore, *, public_url: str, base: str = BASE) -> lis
     t.append(ox.Triple(ds, v("classes"), ox.Literal(str(len(classes)), datatype=XSD_INT)))
     for row in classes:
         part = ox.BlankNode()
-        t += [ox.Triple(ds, v("classPartition"), part), ox.Triple(part, v("class"), row["c"]),  # type: ignore[arg-type]
+        t += [ox.Triple(ds, v("classPartition"), part), ox.Triple(part, v("class"), row["c"]),
               ox.Triple(part, v("entities"), _n(row["n"]))]
     for row in store.select(_PROPERTIES):
         part = ox.BlankNode()
-        t += [ox.Triple(ds, v("propertyPartition"), part), ox.Triple(part, v("property"), row["p"]),  # type: ignore[arg-type]
+        t += [ox.Triple(ds, v("propertyPartition"), part), ox.Triple(part, v("property"), row["p"]),
               ox.Triple(part, v("triples"), _n(row["n"]))]
     for row in store.select(_PER_GRAPH):
         graph = row["g"].value
         sub = ox.NamedNode(DATASET_IRI + "-" + graph.rsplit("/graph/", 1)[-1].replace("/", "-"))
         t += [ox.Triple(ds, v("subset"), sub), ox.Triple(sub, RDF_TYPE, v("Dataset")),
-              ox.Triple(sub, ox.NamedNode("http://www.w3.org/ns/sparql-service-description#name"), row["g"]),  # type: ignore[arg-type]
+              ox.Triple(sub, ox.NamedNode("http://www.w3.org/ns/sparql-service-description#name"), row["g"]),
               ox.Triple(sub, v("triples"), _n(row["triples"])),
               ox.Triple(sub, v("distinctSubjects"), _n(row["subjects"])),
               ox.Triple(sub, v("properties"), _n(row["properties"])),
