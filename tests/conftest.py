@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,15 +107,40 @@ def start_server(args: list[str], log: Path, *, ready_path: str = "/health", tim
     raise RuntimeError(f"server did not start in {timeout}s:\n{log.read_text(errors='replace')}")
 
 
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process started with ``start_new_session=True``: its whole process group, by PID
+    (SIGTERM, then SIGKILL if it is still running after 15 s)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
 def stop_server(server: RunningServer) -> None:
     """Stop the server's whole process group by PID."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=5)
+    stop_process(server.process)
+
+
+@contextmanager
+def serve_project(root: Path, data: Path) -> Iterator[RunningServer]:
+    """``cstograph serve --data DATA`` with ``CSTOGRAPH_HOME=root`` (the server's queries/ folder) while it
+    starts; the environment is restored at once and the server stopped on exit."""
+    old = os.environ.get("CSTOGRAPH_HOME")
+    os.environ["CSTOGRAPH_HOME"] = str(root)
+    try:
+        running = start_server(["--data", str(data)], root / "server.log")
+    finally:
+        if old is None:
+            del os.environ["CSTOGRAPH_HOME"]
+        else:
+            os.environ["CSTOGRAPH_HOME"] = old
+    try:
+        yield running
+    finally:
+        stop_server(running)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
 import socket
 import struct
 import subprocess
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_DIR, RunningServer, require_tool, start_server, stop_server
+from tests.conftest import PROJECT_DIR, RunningServer, require_tool, start_server, stop_process, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -146,13 +145,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
         yield tools
         tools.close()
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from .conftest import RunningServer, cstograph_command, require_tool, start_server, stop_server
+from .conftest import RunningServer, cstograph_command, require_tool, serve_project, start_server, stop_server
 from .test_endpoint import DATA, EX, G1, make_queries_dir
 
 
@@ -29,19 +29,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(project: Path) -> Iterator[RunningServer]:
-    old = os.environ.get("CSTOGRAPH_HOME")
-    os.environ["CSTOGRAPH_HOME"] = str(project)  # the server's queries/ folder
-    try:
-        running = start_server(["--data", str(project / "data.trig")], project / "server.log")
-    finally:
-        if old is None:
-            del os.environ["CSTOGRAPH_HOME"]
-        else:
-            os.environ["CSTOGRAPH_HOME"] = old
-    try:
+    with serve_project(project, project / "data.trig") as running:
         yield running
-    finally:
-        stop_server(running)
 
 
 def wrapper(server: RunningServer, query: str, fmt: str) -> SPARQLWrapper:

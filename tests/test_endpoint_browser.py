@@ -3,7 +3,6 @@ runs it through fetch() and shows the results as a table."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RunningServer, require_tool, start_server, stop_server
+from .conftest import RunningServer, require_tool, serve_project
 from .test_endpoint import DATA, EX, make_queries_dir
 
 pytestmark = pytest.mark.browser
@@ -22,19 +21,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     root = tmp_path_factory.mktemp("browser-project")
     make_queries_dir(root / "queries")
     (root / "data.trig").write_text(DATA, encoding="utf-8")
-    old = os.environ.get("CSTOGRAPH_HOME")
-    os.environ["CSTOGRAPH_HOME"] = str(root)
-    try:
-        running = start_server(["--data", str(root / "data.trig")], root / "server.log")
-    finally:
-        if old is None:
-            del os.environ["CSTOGRAPH_HOME"]
-        else:
-            os.environ["CSTOGRAPH_HOME"] = old
-    try:
+    with serve_project(root, root / "data.trig") as running:
         yield running
-    finally:
-        stop_server(running)
 
 
 def dump_dom(url: str, profile: Path) -> str:

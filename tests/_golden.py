@@ -1,0 +1,95 @@
+"""Golden results of the example queries: one helper for the record's and the seeds' golden files.
+
+Golden files: tests/golden/examples/<query>[--<param>=<value>...].csv. The header names the columns
+compared (a subset of the query's projection); cells use prefixed names ("state:ARM", "cst:FullMember")
+or plain literal values; an empty cell means unbound. Rows are compared order-insensitively.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cstograph.queries import NamedQuery, parse_query_file
+from cstograph.store import GraphStore
+
+from .conftest import GOLDEN, PROJECT_DIR
+
+__all__ = ["BASE", "QUERIES", "GoldenSet", "parse_case"]
+
+QUERIES = PROJECT_DIR / "queries" / "examples"
+GOLDEN_DIR = GOLDEN / "examples"
+BASE = "https://w3id.org/cstograph/"
+
+
+def parse_case(path: Path) -> tuple[str, dict[str, str]]:
+    """``02-members-on-date--date=1995-01-01.csv`` → ``("02-members-on-date", {"date": "1995-01-01"})``."""
+    name, *params = path.stem.split("--")
+    return name, dict(p.split("=", 1) for p in params)
+
+
+def _cell(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+    return "" if term is None else term.value
+
+
+@dataclass(frozen=True, slots=True)
+class GoldenSet:
+    """The golden files of some example queries, and how their cells are read."""
+
+    queries: tuple[str, ...]
+    prefixes: Mapping[str, str]
+    #: a cell whose local part holds a space is a plain value, not a prefixed name
+    space_means_plain: bool = False
+
+    def expand(self, cell: str) -> str:
+        prefix, sep, local = cell.partition(":")
+        if sep and prefix in self.prefixes and "/" not in local and not (self.space_means_plain and " " in local):
+            return self.prefixes[prefix] + local
+        return cell
+
+    def cases(self) -> list[Path]:
+        return sorted(p for p in GOLDEN_DIR.glob("*.csv")
+                      if p.name.split("--")[0].removesuffix(".csv") in self.queries)
+
+    def substitutions(self, query: NamedQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+        subs: dict[str, ox.NamedNode | ox.Literal] = {}
+        for param in query.params:
+            value = given.get(param.name, param.default)
+            assert value is not None, f"no value for parameter {param.name}"
+            if param.datatype == "iri":
+                subs[param.name] = ox.NamedNode(self.expand(value))
+            else:
+                subs[param.name] = ox.Literal(value, datatype=ox.NamedNode(param.datatype))
+        unknown = set(given) - {p.name for p in query.params}
+        assert not unknown, f"golden file names unknown parameters {unknown}"
+        return subs
+
+    def assert_covered(self, *, described: bool) -> None:
+        """Every query has a golden file and a ``#+ summary:`` (and, if ``described``, a description);
+        each parameter is projected, as SEP-0007 substitution needs."""
+        covered = {parse_case(p)[0] for p in self.cases()}
+        assert covered == set(self.queries)
+        for name in self.queries:
+            query = parse_query_file(QUERIES / f"{name}.rq")
+            assert query.summary
+            if described:
+                assert query.description
+            for param in query.params:
+                assert f"?{param.name}" in query.text.split("WHERE")[0], (name, param.name)
+
+    def assert_matches(self, golden: Path, store: GraphStore) -> None:
+        """The query named by ``golden`` (with its parameters) returns exactly the golden rows."""
+        name, given = parse_case(golden)
+        query = parse_query_file(QUERIES / f"{name}.rq")
+        rows = store.select(query.text, substitutions=self.substitutions(query, given))
+        with golden.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            expected = Counter(tuple(self.expand(r[c]) for c in columns) for r in reader)
+        actual = Counter(tuple(_cell(row.get(c)) for c in columns) for row in rows)
+        assert actual == expected, (sorted(actual - expected), sorted(expected - actual))
