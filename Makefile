@@ -7,12 +7,13 @@ build:     ## build the graph into build/current
 	.venv/bin/cstograph build
 serve:     ## build and serve on 127.0.0.1:8000
 	bash scripts/run
-test:      ## the README's test command
+test:      ## the README's test command (includes ruff and mypy: tests/test_quality.py)
 	bash scripts/test
 lint:      ## ruff
-	.venv/bin/ruff check src tests bench
-typecheck: ## mypy
-	.venv/bin/mypy src
+	.venv/bin/python -m ruff check src tests bench
+typecheck: ## mypy (strict)
+	.venv/bin/python -m mypy src
 bench:     ## benchmarks (print figures)
 	.venv/bin/python -m pytest -m slow -q; for b in bench/*.py; do .venv/bin/python $$b; done
-check: lint typecheck test
+check:     ## lint, typecheck, then the tests (scripts/check)
+	bash scripts/check

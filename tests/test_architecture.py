@@ -1,0 +1,142 @@
+"""The package's dependency direction is one way, with no cycles (STYLE.md, "A layout drawn from them"):
+
+    cli → pipeline → {load, validate, reason, link} → store → foundation (namespaces, config, errors, …)
+    server → {store, queries, validate, compliance, load} (and its own modules, e.g. server.formats)
+    nothing imports cli; only cli imports server.
+
+Imports are read with ``ast`` from the source (module-level and function-level alike); imports under
+``if TYPE_CHECKING:`` are for annotations only and do not count.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from .conftest import PROJECT_DIR
+
+PACKAGE = "cstograph"
+SRC = PROJECT_DIR / "src" / PACKAGE
+
+# Modules that import nothing else of the package.
+FOUNDATION = frozenset({"namespaces", "config", "errors", "queries", "sparqltext"})
+STEPS = frozenset({"load", "validate", "reason", "link"})
+
+# Layer of a module (its first dotted part below the package; "__init__" for the package itself) →
+# the layers it may import.
+ALLOWED: dict[str, frozenset[str]] = {
+    **{name: frozenset() for name in FOUNDATION},
+    "store": FOUNDATION,
+    **{name: FOUNDATION | {"store"} for name in STEPS},
+    "compliance": FOUNDATION | {"store"},
+    "pipeline": FOUNDATION | {"store"} | STEPS,
+    # server.validation parses uploaded files (load) and validates them (validate) for POST /shacl.
+    "server": FOUNDATION | {"store", "validate", "compliance", "load", "server"},
+    "cli": FOUNDATION | {"store", "compliance", "pipeline", "server"} | STEPS,
+    # the public API re-exports the library, never the CLI or the server
+    "__init__": FOUNDATION | {"store", "compliance", "pipeline"} | STEPS,
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)  # "" for the package itself
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node, except the bodies of ``if TYPE_CHECKING:`` blocks."""
+    out: list[ast.AST] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def imports_of(path: Path) -> set[str]:
+    """The package modules ``path`` imports, as dotted names below the package ("store", "server.app")."""
+    module = _module_name(path)
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    package = [p for p in package if p]
+    found: set[str] = set()
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                if node.module:
+                    found.add(".".join([*base, node.module]))
+                else:
+                    found.update(".".join([*base, alias.name]) for alias in node.names)
+            elif node.module and (node.module == PACKAGE or node.module.startswith(PACKAGE + ".")):
+                found.add(node.module.removeprefix(PACKAGE).lstrip("."))
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.removeprefix(PACKAGE).lstrip(".") for alias in node.names
+                         if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."))
+    return {name for name in found if name} - {module}
+
+
+def layer(module: str) -> str:
+    return module.split(".")[0] if module else "__init__"
+
+
+def import_graph() -> dict[str, set[str]]:
+    return {_module_name(path): imports_of(path) for path in sorted(SRC.rglob("*.py"))}
+
+
+def test_the_import_parser_sees_relative_and_absolute_imports() -> None:
+    graph = import_graph()
+    assert "store" in graph["pipeline"] or "load" in graph["pipeline"]
+    assert "server.formats" in graph["server.service_description"]
+    assert "server.app" in graph["server"]
+
+
+def test_every_module_has_a_layer() -> None:
+    assert {layer(m) for m in import_graph()} <= set(ALLOWED)
+
+
+def test_dependencies_point_one_way() -> None:
+    wrong = sorted(f"{module or PACKAGE} imports {target}"
+                   for module, targets in import_graph().items()
+                   for target in targets
+                   if layer(target) != layer(module) and layer(target) not in ALLOWED[layer(module)])
+    assert wrong == []
+
+
+def test_nothing_imports_cli_and_only_cli_imports_server() -> None:
+    graph = import_graph()
+    assert sorted(m for m, targets in graph.items() if "cli" in {layer(t) for t in targets}) == []
+    assert sorted(m for m, targets in graph.items()
+                  if layer(m) not in ("cli", "server") and "server" in {layer(t) for t in targets}) == []
+
+
+def test_no_import_cycles() -> None:
+    graph = import_graph()
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph.get(module, set())):
+            if target not in graph:
+                continue
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target):], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
