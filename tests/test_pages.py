@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from cstograph.store import GraphStore
 from tests.conftest import RunningServer, start_server, stop_server
 
 B = "https://w3id.org/cstograph/"
@@ -378,3 +379,24 @@ def test_public_url_and_iri_base_flags(tmp_path: Path) -> None:
         assert status == 200 and "Armenia" in page.decode()
     finally:
         stop_server(server)
+
+
+def test_timeline_marks_armenias_freeze_apart_from_suspensions(store: GraphStore) -> None:
+    """On the real data: Armenia's 2024 freeze is its own mark kind; Uzbekistan's 2012 events are suspensions."""
+    from cstograph.server.timeline import DEFAULT_SUBJECTS, render_svg, timeline_data
+
+    root = ET.fromstring(render_svg(timeline_data(store, DEFAULT_SUBJECTS)))
+    marks = {(p.get("data-event"), p.get("class")) for p in root.iter(SVG + "path") if p.get("data-event")}
+    assert (B + "id/event/arm-2024-freeze", "event event-freeze") in marks
+    assert (B + "id/event/uzb-suspension-2012", "event event-suspension") in marks
+    legend = [t.text for t in root.iter(SVG + "text")]
+    assert "freeze" in legend and "suspension" in legend
+
+
+def test_external_types_read_as_prefixed_names(store: GraphStore) -> None:
+    """On the real data: inferred types from aligned vocabularies show as prov:Agent, not a raw IRI."""
+    from cstograph.server import ServerConfig, create_app
+
+    html = create_app(ServerConfig(), store).test_client().get("/id/state/ARM.html").get_data(as_text=True)
+    assert '<a href="http://www.w3.org/ns/prov#Agent">prov:Agent</a>' in html
+    assert ">http://www.w3.org/ns/prov#Agent<" not in html

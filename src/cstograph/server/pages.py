@@ -105,7 +105,8 @@ def _href(iri: str) -> tuple[str | None, bool]:
 def value_view(store: GraphStore, term: Any, *, inferred: bool = False, lang: str = "en") -> Value:
     if isinstance(term, ox.NamedNode):
         href, external = _href(term.value)
-        text = r.label_of(store, term, lang) if not external else term.value
+        # an external IRI keeps its full link but shows its prefixed name (prov:Agent, wd:Q399) when known
+        text = r.label_of(store, term, lang) if not external else r.short_iri(term.value)
         return Value(text, href, external, inferred=inferred)
     if isinstance(term, ox.Literal):
         dtype = term.datatype.value if term.datatype else ""

@@ -52,13 +52,13 @@ _STATUS_CLASS = {
 _KIND_CLASS = {
     "Accession": "accession", "Signing": "signing", "Ratification": "signing",
     "Withdrawal": "withdrawal", "NonRenewal": "withdrawal",
-    "Suspension": "suspension", "ParticipationFreeze": "suspension",
+    "Suspension": "suspension", "ParticipationFreeze": "freeze",
     "RequestForAssistance": "request",
     "Deployment": "response", "Mission": "response", "Refusal": "response", "NoResponse": "response",
 }
 _COLOURS = {"full": "#2f6f9f", "suspended": "#d08c1b", "frozen": "#8a8fb0", "observer": "#9ec1a3"}
 _MARK_COLOURS = {"accession": "#1b7f3b", "signing": "#7cb342", "withdrawal": "#b3261e", "suspension": "#d08c1b",
-                 "request": "#6a1b9a", "response": "#00838f"}
+                 "freeze": "#5c6396", "request": "#6a1b9a", "response": "#00838f"}
 
 
 def parse_date(value: str, *, end: bool = False) -> dt.date | None:
