@@ -115,3 +115,23 @@ def test_online_linking_only_calls_the_allow_listed_host() -> None:
     for url in ("https://example.org/sparql", "http://query.wikidata.org/sparql", "https://query.wikidata.org.evil.example/"):
         with pytest.raises(InputError):
             fetch_wikidata(url)
+
+
+def test_committed_linkset_is_up_to_date() -> None:
+    """data/links/linkset.ttl records exactly the links `cstograph link` finds in today's data
+    (re-run `cstograph link` after adding a state, a code or a link)."""
+    settings = Settings.discover(project_dir=PROJECT_DIR)
+    report = link(settings, write=False)
+    B = "https://w3id.org/cstograph/void#linkset-"
+    computed = {(dataset, s, p, o) for dataset, s, p, o in report.links}
+    store = ox.Store()
+    store.load(path=str(PROJECT_DIR / "data" / "links" / "linkset.ttl"), format=ox.RdfFormat.TURTLE)
+    recorded = {
+        (row["ls"].value.removeprefix(B), row["s"].value, row["p"].value, row["o"].value)
+        for row in store.query("""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+            PREFIX dcterms: <http://purl.org/dc/terms/>
+            SELECT ?ls ?s ?p ?o WHERE { ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                                             dcterms:isPartOf ?ls }""")
+    }
+    assert computed, "link found no links at all"
+    assert sorted(computed - recorded) == [] and sorted(recorded - computed) == []
