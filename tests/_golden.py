@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cstograph.namespaces import CST, INSTANCE_TYPES, instance_namespace
 from cstograph.queries import NamedQuery, parse_query_file
 from cstograph.store import GraphStore
 
@@ -25,6 +26,9 @@ __all__ = ["BASE", "QUERIES", "GoldenSet", "parse_case"]
 QUERIES = PROJECT_DIR / "queries" / "examples"
 GOLDEN_DIR = GOLDEN / "examples"
 BASE = "https://w3id.org/cstograph/"
+
+#: Prefixes usable in golden cells: the ontology's and one per instance type, from cstograph.namespaces.
+PREFIXES: dict[str, str] = {"cst": str(CST)} | {p: str(instance_namespace(p)) for p in INSTANCE_TYPES}
 
 
 def parse_case(path: Path) -> tuple[str, dict[str, str]]:

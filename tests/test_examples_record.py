@@ -14,18 +14,11 @@ import pytest
 from cstograph.queries import parse_query_file
 from cstograph.store import GraphStore
 
-from ._golden import BASE, QUERIES, GoldenSet
+from ._golden import PREFIXES, QUERIES, GoldenSet
 
 RECORD_QUERIES = ("01-treaty-signatories", "02-members-on-date", "03-membership-history",
                   "04-articles-obligations-on-date", "08-secretaries-general", "09-organization-bodies")
 
-PREFIXES = {
-    "cst": BASE + "ontology#",
-    "state": BASE + "id/state/", "organization": BASE + "id/organization/", "body": BASE + "id/body/",
-    "person": BASE + "id/person/", "treaty": BASE + "id/treaty/", "version": BASE + "id/article-version/",
-    "article": BASE + "id/article/", "obligation": BASE + "id/obligation/", "place": BASE + "id/place/",
-    "membership": BASE + "id/membership/", "event": BASE + "id/event/",
-}
 
 RECORD = GoldenSet(RECORD_QUERIES, PREFIXES)
 

@@ -15,18 +15,11 @@ import pytest
 from cstograph.queries import parse_query_file
 from cstograph.store import GraphStore
 
-from ._golden import BASE, QUERIES, GoldenSet
+from ._golden import BASE, PREFIXES, QUERIES, GoldenSet
 
 SEED_QUERIES = ("05-requests-for-assistance", "06-conflicts-between-members", "07-recurring-operations",
                 "10-what-a-source-says", "10b-single-source-facts", "11-disagreeing-claims")
 
-PREFIXES = {"cst": BASE + "ontology#"} | {
-    p: BASE + "id/" + seg + "/" for p, seg in {
-        "state": "state", "organization": "organization", "body": "body", "formation": "formation",
-        "person": "person", "post": "post", "term": "term", "treaty": "treaty", "article": "article",
-        "version": "article-version", "obligation": "obligation", "membership": "membership", "event": "event",
-        "operation": "operation", "stat": "statistic", "place": "place", "source": "source", "work": "work",
-        "claim": "claim", "recommendation": "recommendation"}.items()}
 
 # Seed cells may hold prose with a colon: one whose local part has a space is a plain value, not a prefixed name.
 SEEDS = GoldenSet(SEED_QUERIES, PREFIXES, space_means_plain=True)
