@@ -19,7 +19,7 @@ PACKAGE = "cstograph"
 SRC = PROJECT_DIR / "src" / PACKAGE
 
 # Modules that import nothing else of the package.
-FOUNDATION = frozenset({"namespaces", "config", "errors", "queries", "sparqltext"})
+FOUNDATION = frozenset({"namespaces", "config", "errors", "queries", "sparql"})
 STEPS = frozenset({"load", "validate", "reason", "link"})
 
 # Layer of a module (its first dotted part below the package; "__init__" for the package itself) →

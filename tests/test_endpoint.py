@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 
 from cstograph.server import ServerConfig, create_app
 from cstograph.server.formats import GRAPH_FORMATS, RESULT_FORMATS, NotAcceptable, negotiate
-from cstograph.sparqltext import code_text, has_keyword, looks_like_update, service_targets
 from cstograph.store import GraphStore
 
 EX = "http://example.org/"
@@ -248,15 +247,6 @@ def test_from_file_iri_does_not_read_the_file(client: FlaskClient, tmp_path: Pat
     secret.write_text('<urn:s> <urn:p> "top-secret" .\n', encoding="utf-8")
     r = client.post("/sparql", data={"query": f"SELECT ?o FROM <{secret.as_uri()}> WHERE {{ ?s ?p ?o }}"})
     assert r.status_code == 200 and b"top-secret" not in r.data and rows(r) == []
-
-
-def test_keyword_scanner() -> None:
-    assert not has_keyword(code_text('SELECT ?service { ?s ex:service "SERVICE" } # SERVICE'), "SERVICE")
-    assert has_keyword(code_text("SELECT * { ?s ?p ?o.SERVICE <x:y> {} }"), "SERVICE")
-    assert has_keyword(code_text("select * from<x:g> {}"), "FROM")
-    assert not has_keyword(code_text("SELECT ?from { <http://from/x> ?p 'FROM' }"), "FROM")
-    assert looks_like_update(code_text("PREFIX a: <http://x/> BASE <http://y/> DELETE WHERE { ?s ?p ?o }"))
-    assert service_targets("PREFIX e: <http://e/> SELECT * { SERVICE e:x { ?s ?p ?o } }") == ["http://e/x"]
 
 
 # --- limits -------------------------------------------------------------------------------------------------

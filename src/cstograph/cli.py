@@ -196,7 +196,9 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 # --- serve -------------------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import ServerConfig, create_app
+    from .namespaces import BASE
+    from .server import ServerConfig
+    from .server.sandbox import PoolLimits
 
     settings = _settings(args)
     if args.data and args.default_graph == "file":
@@ -209,20 +211,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         query_timeout=args.timeout, queries_dir=settings.queries_dir, max_rows=args.max_rows,
         max_result_bytes=args.max_result_bytes, max_body_bytes=args.max_body_bytes,
         service_allowlist=tuple(args.service_allow), cors_origin=args.cors_origin,
-        extra={k: v for k, v in (("public_url", args.public_url), ("iri_base", args.iri_base)) if v},
+        iri_base=args.iri_base or BASE, public_url=args.public_url,
+        query_pool=PoolLimits(size=args.query_processes, long_slots=max(1, args.long_queries),
+                              memory_mb=args.query_memory),
     )
-    app = create_app(config, store)
-    print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql", flush=True)
     if args.dev:
+        from .server import create_app
+
+        app = create_app(config, store)
+        print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql (development server)", flush=True)
         app.run(host=args.host, port=args.port, threaded=True)
         return EXIT_OK
-    from .server.wsgi import serve
+    from .server.runtime import serve
+    from .server.web import WebOptions
 
-    serve(app, host=args.host, port=args.port, workers=args.workers, threads=args.threads,
-          access_log=args.access_log)
-    return EXIT_OK
+    web = WebOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
+                     access_log=args.access_log, request_timeout=args.request_timeout,
+                     max_body_bytes=max(args.max_body_bytes, config.validation_body_limit))
+    return serve(config, store, web, announce=lambda line: print(line, flush=True))
 
 
+# --- parser ------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cstograph", description="A knowledge graph of the CSTO: build, validate, reason, query and serve it.")
@@ -285,8 +294,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--data", nargs="+", type=Path,
                    help="serve these RDF files (Turtle, TriG, N-Triples, N-Quads) instead of the build")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (production server)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker")
+    p.add_argument("--workers", type=int, default=2, help="web worker processes (production server)")
+    p.add_argument("--threads", type=int, default=8, help="request threads per web worker")
+    p.add_argument("--query-processes", type=int, default=4, help="sandbox processes that evaluate queries")
+    p.add_argument("--long-queries", type=int, default=2,
+                   help="queries that may run longer than 0.25 s at once (the other processes stay free)")
+    p.add_argument("--query-memory", type=int, default=2048, help="memory a query may use, in MiB")
+    p.add_argument("--request-timeout", type=float, default=10.0,
+                   help="seconds a client has to send a whole request (slower clients are disconnected)")
     p.add_argument("--timeout", type=float, default=5.0, help="query time limit in seconds (clients may lower it)")
     p.add_argument("--max-rows", type=int, default=100_000, help="largest SELECT result, in rows")
     p.add_argument("--max-result-bytes", type=int, default=50_000_000, help="largest response body, in bytes")

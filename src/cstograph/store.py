@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from .errors import InputError, QuerySyntaxError, RDFSyntaxError
-from .sparqltext import code_text, has_keyword
 
 if TYPE_CHECKING:
     from .queries import NamedQuery
@@ -134,11 +133,13 @@ class GraphStore:
         named_graphs: Sequence[str] | None = None,
         substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         base_iri: str | None = None,
+        union_default_graph: bool | None = None,
     ) -> QueryResult:
         """Run a SPARQL query. ``default_graph=None`` means the union of all graphs (see the class), unless
         the query has its own ``FROM`` / ``FROM NAMED`` clauses, which then apply. Graphs given here
         (SPARQL 1.1 Protocol ``default-graph-uri`` / ``named-graph-uri``) override the query's clauses;
         giving only ``named_graphs`` makes the default graph empty (Protocol §2.1.4).
+        ``union_default_graph`` overrides the decision (callers that parsed the query already know it).
 
         Raises :class:`QuerySyntaxError` with the parser's message (which gives the position).
         """
@@ -147,7 +148,7 @@ class GraphStore:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         elif named_graphs is not None:
             kwargs["default_graph"] = []
-        elif self.union_default_graph and not has_keyword(code_text(sparql), "FROM"):
+        elif union_default_graph if union_default_graph is not None else self._union_for(sparql):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
@@ -159,6 +160,17 @@ class GraphStore:
             return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
+
+    def _union_for(self, sparql: str) -> bool:
+        """The store's default (union) unless the query names its own dataset (FROM / FROM NAMED)."""
+        if not self.union_default_graph:
+            return False
+        from .sparql import QueryTooComplex, SparqlSyntaxError, UpdateRequest, analyse
+
+        try:
+            return not analyse(sparql).has_dataset
+        except (SparqlSyntaxError, UpdateRequest, QueryTooComplex):
+            return True  # the engine reports its own error (or runs what our parser cannot read)
 
     def select(self, sparql: str, **options: object) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
         """Run a SELECT and return its rows as dicts of bound variables (unbound ones left out)."""

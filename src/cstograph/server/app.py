@@ -1,52 +1,66 @@
-"""App factory: ``create_app(config, store)``, flaskr style, with the store injected."""
+"""App factory: ``create_app(config, store)``, flaskr style, with the store and the job executors injected.
+
+Everything an app needs that cannot change while it serves (named queries, graph sizes) is computed here,
+once, before any request — and before a production server forks its workers.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import Flask
 
 from ..store import GraphStore
+from .config import ServerConfig
+from .errors import install_error_handlers
+from .execution import Executor, ThreadExecutor
+from .hooks import install_hooks
+from .jobs import query_handler, validation_handler
+from .limits import Metrics
+from .service_description import graph_sizes
+from .state import _EXTENSION, ServerState, load_named
 
 __all__ = ["ServerConfig", "create_app"]
 
 
-@dataclass(frozen=True, slots=True)
-class ServerConfig:
-    """Operator settings of the endpoint. Immutable; one per app."""
+def _no_validation() -> object:
+    from .errors import ProtocolError
 
-    #: Seconds a query may run before it is stopped with 503; clients may lower it, never raise it.
-    query_timeout: float = 5.0
-    #: Maximum rows in a SELECT result.
-    max_rows: int = 100_000
-    #: Maximum response body of a query in bytes (the query is stopped with a clear message above it).
-    max_result_bytes: int = 50_000_000
-    #: Maximum request body in bytes (413 above it).
-    max_body_bytes: int = 1_000_000
-    #: SERVICE endpoints queries may call (empty: SERVICE is refused).
-    service_allowlist: tuple[str, ...] = ()
-    #: Access-Control-Allow-Origin value ("" disables CORS headers).
-    cors_origin: str = "*"
-    #: Folder of named query files (queries/).
-    queries_dir: Path | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    raise ProtocolError(404, "this server has no shapes folder: POST /shacl is not available")
 
 
-def create_app(config: ServerConfig | None = None, store: GraphStore | None = None) -> Flask:
-    app = Flask(__name__)
+def create_app(
+    config: ServerConfig | None = None,
+    store: GraphStore | None = None,
+    *,
+    queries: Executor | None = None,
+    validation: Executor | None = None,
+    metrics: Metrics | None = None,
+) -> Flask:
+    """The WSGI app. Without executors, jobs run in threads of this process (tests, development); the
+    production server (:mod:`.runtime`) passes sandbox pools."""
     cfg = config or ServerConfig()
-    app.config["CSTOGRAPH"] = cfg
-    app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
-    app.extensions["cstograph.store"] = store if store is not None else GraphStore()
+    graph_store = store if store is not None else GraphStore()
+    shapes = cfg.shapes_folder
+    if validation is None and shapes is not None and shapes.is_dir():
+        validation = ThreadExecutor(validation_handler(graph_store, shapes))
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = max(cfg.max_body_bytes, cfg.validation_body_limit)
+    app.extensions[_EXTENSION] = ServerState(
+        config=cfg,
+        store=graph_store,
+        metrics=metrics or Metrics(),
+        queries=queries or ThreadExecutor(lambda: query_handler(graph_store)),
+        validation=validation or ThreadExecutor(_no_validation),  # type: ignore[arg-type]
+        named=load_named(cfg),
+        triples=len(graph_store),
+        sizes=graph_sizes(graph_store),
+    )
+    install_hooks(app)
+    install_error_handlers(app)
 
-    from . import sparql
+    from . import pages, sparql
+    from . import validation as validation_routes
 
     app.register_blueprint(sparql.bp)
-
-    from . import pages  # linked-data pages: /, /id/…, /ontology, /timeline, /.well-known/void, /dumps/…
-
     app.register_blueprint(pages.bp)
-    from . import validation  # POST /shacl (SHACL validation service), GET /compliance
-    app.register_blueprint(validation.bp)
+    app.register_blueprint(validation_routes.bp)
     return app

@@ -1,14 +1,9 @@
-"""Limits of the endpoint: the query time limit, the result-size cap, and operator metrics.
+"""Limits of the endpoint: the result-size cap, in-process deadlines, and operator metrics.
 
-Time limit. pyoxigraph cannot cancel a query, but it releases the GIL while it evaluates and serialises
-(measured: a thread spinning beside a 13-million-row evaluation kept ticking at full rate). So each query
-runs in a daemon thread of its own (:class:`QueryRunner`) while the request thread waits for it with a
-deadline; at the deadline the
-client gets 503 at once and the other threads of the process keep answering. The runaway evaluation
-itself is then stopped by ending its process: under gunicorn the worker asks to be replaced (graceful
-exit after its in-flight requests; the arbiter forks a fresh worker from the preloaded store), so a
-runaway query costs one worker restart, never a stuck server. Under the development server the thread is
-abandoned (it finishes on its own).
+Served queries run in sandbox processes (:mod:`.sandbox`), which end a runaway at its deadline. In-process
+execution (tests, the development server) uses :class:`QueryRunner`: pyoxigraph releases the GIL while it
+evaluates and serialises, so each job runs in a reusable daemon thread while the request thread waits for
+it with a deadline; a runaway there keeps its thread until it ends on its own.
 
 Size cap. Results are serialised by Oxigraph into a :class:`CappedWriter`, which counts bytes and rows
 and raises :class:`ResultTooLarge` as soon as a cap is passed, which stops the serialisation.
@@ -27,7 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["CappedWriter", "Metrics", "QueryRunner", "QueryTimeout", "ResultTooLarge", "run_with_deadline"]
+__all__ = ["CappedWriter", "Metrics", "QueryRunner", "QueryTimeout", "ResultTooLarge"]
 
 T = TypeVar("T")
 
@@ -110,14 +105,6 @@ def _outcome(box: dict[str, object], done: threading.Event, timeout: float) -> o
     return box["value"]
 
 
-def run_with_deadline(fn: Callable[[], T], timeout: float) -> T:
-    """``fn()`` in a new daemon thread; its value, its exception, or :class:`QueryTimeout` after ``timeout`` s."""
-    box: dict[str, object] = {}
-    done = threading.Event()
-    threading.Thread(target=_call, args=(fn, box, done), name="cstograph-query", daemon=True).start()
-    return _outcome(box, done, timeout)  # type: ignore[return-value]
-
-
 # Row boundaries in each results serialisation (counted on the bytes Oxigraph writes).
 _ROW_MARKERS: dict[str, re.Pattern[bytes]] = {
     "json": re.compile(rb"\},\{|\[\{"),  # "bindings":[{…},{…}]; JSON escapes '"', so '},{"' is structural
@@ -162,41 +149,67 @@ class CappedWriter:
 
 
 class Metrics:
-    """Counters shared by all worker processes (allocated before gunicorn forks them)."""
+    """Counters of all serving processes, with nothing a dying process can leave held.
 
-    FIELDS = ("requests", "queries", "errors", "client_errors", "timeouts", "too_large", "latency_sum_ms",
-              "latency_max_ms")
+    The counters live in anonymous shared memory allocated before the processes are forked, one row
+    (*slot*) per process: a process writes only its own row (under a lock of its own threads, which dies
+    with it), and a reader sums the rows without locking. A process that ends leaves its row's totals; the
+    next process given that slot (:meth:`bind`, done by the arbiter's fork hooks) adds to them.
+    """
+
+    FIELDS = ("requests", "queries", "errors", "client_errors", "timeouts", "too_large", "busy", "crashes",
+              "latency_sum_ms", "latency_max_ms")
     BUCKETS = (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
 
-    def __init__(self) -> None:
-        self._lock = multiprocessing.Lock()
-        self._values = multiprocessing.RawArray(ctypes.c_double, len(self.FIELDS) + len(self.BUCKETS) + 1)
+    def __init__(self, slots: int = 64) -> None:
+        self.slots = slots
+        self._width = len(self.FIELDS) + len(self.BUCKETS) + 1
+        self._values = multiprocessing.RawArray(ctypes.c_double, slots * self._width)
+        self._slot = 0
+        self._lock = threading.Lock()
         self.started = time.time()
+        os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()
+
+    def bind(self, slot: int) -> None:
+        """Write this process's counts to row ``slot`` (0 ≤ slot < ``slots``)."""
+        if not 0 <= slot < self.slots:
+            raise ValueError(f"metrics slot {slot} outside 0..{self.slots - 1}")
+        self._slot = slot
+
+    def _index(self, name: str) -> int:
+        return self._slot * self._width + self.FIELDS.index(name)
 
     def add(self, name: str, amount: float = 1.0) -> None:
-        index = self.FIELDS.index(name)
+        index = self._index(name)
         with self._lock:
             self._values[index] += amount
 
     def observe_latency(self, ms: float) -> None:
-        base = len(self.FIELDS)
+        row = self._slot * self._width
         bucket = next((i for i, b in enumerate(self.BUCKETS) if ms <= b), len(self.BUCKETS))
         with self._lock:
-            self._values[self.FIELDS.index("latency_sum_ms")] += ms
-            slot = self.FIELDS.index("latency_max_ms")
+            self._values[self._index("latency_sum_ms")] += ms
+            slot = self._index("latency_max_ms")
             self._values[slot] = max(self._values[slot], ms)
-            self._values[base + bucket] += 1
+            self._values[row + len(self.FIELDS) + bucket] += 1
 
     def snapshot(self) -> dict[str, object]:
-        with self._lock:
-            values = list(self._values)
-        out: dict[str, object] = {name: values[i] for i, name in enumerate(self.FIELDS)}
-        for key in ("requests", "queries", "errors", "client_errors", "timeouts", "too_large"):
-            out[key] = int(values[self.FIELDS.index(key)])
+        """The counters summed over all processes (maxima: the largest)."""
+        width = self._width
+        raw = list(self._values)
+        rows = [raw[i * width:(i + 1) * width] for i in range(self.slots)]
+        totals = [sum(column) for column in zip(*rows, strict=True)]
+        max_index = self.FIELDS.index("latency_max_ms")
+        totals[max_index] = max(row[max_index] for row in rows)
+        out: dict[str, object] = {}
+        for i, name in enumerate(self.FIELDS):
+            out[name] = totals[i] if name.startswith("latency") else int(totals[i])
         queries = out["queries"] or 1
-        out["latency_mean_ms"] = round(values[self.FIELDS.index("latency_sum_ms")] / queries, 3)
-        base = len(self.FIELDS)
+        out["latency_mean_ms"] = round(totals[self.FIELDS.index("latency_sum_ms")] / queries, 3)
         labels = [f"le_{b}ms" for b in self.BUCKETS] + ["gt_10000ms"]
-        out["latency_histogram"] = {label: int(values[base + i]) for i, label in enumerate(labels)}
+        out["latency_histogram"] = {label: int(totals[len(self.FIELDS) + i]) for i, label in enumerate(labels)}
         out["uptime_s"] = round(time.time() - self.started, 1)
         return out

@@ -20,12 +20,14 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 import werkzeug.wrappers
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from ..namespaces import BASE, CST, INFERRED_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_IRI
 from ..store import GraphStore
 from . import render as r
+from .errors import ProtocolError
+from .state import get_state
 from .timeline import DEFAULT_SUBJECTS, render_svg, timeline_data
 from .void import void_triples
 
@@ -44,19 +46,24 @@ _EXTERNAL = (SKOS + "exactMatch", SKOS + "closeMatch", RDFS + "seeAlso", OWL + "
 
 
 def get_store() -> GraphStore:
-    return current_app.extensions["cstograph.store"]  # type: ignore[no-any-return]
+    return get_state().store
 
 
 def iri_base() -> str:
-    cfg = current_app.config.get("CSTOGRAPH")
-    extra = getattr(cfg, "extra", {}) or {}
-    return str(extra.get("iri_base", BASE))
+    return get_state().config.iri_base
 
 
 def public_url() -> str:
-    cfg = current_app.config.get("CSTOGRAPH")
-    extra = getattr(cfg, "extra", {}) or {}
-    return str(extra.get("public_url") or request.host_url.rstrip("/"))
+    return get_state().config.public_url or request.host_url.rstrip("/")
+
+
+def _iri(text: str) -> str:
+    """``text`` if it is a valid IRI; otherwise a 400 that says why (a NUL, a space, a line break…)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError as exc:
+        raise ProtocolError(400, f"not a valid IRI: {text!r} ({exc})") from None
+    return text
 
 
 # --- view model --------------------------------------------------------------------------------------
@@ -94,12 +101,7 @@ class NodeView:
 
 
 def _href(iri: str) -> tuple[str | None, bool]:
-    local = r.local_path(iri, iri_base())
-    if local is not None:
-        return local, False
-    if iri.startswith(("http://", "https://")):
-        return iri, True
-    return None, False
+    return r.link_target(iri, iri_base())
 
 
 def value_view(store: GraphStore, term: Any, *, inferred: bool = False, lang: str = "en") -> Value:
@@ -203,7 +205,8 @@ def resource_page(store: GraphStore, iri: str, lang: str = "en") -> dict[str, An
     for f in sorted(desc.outgoing, key=lambda f: (f.inferred, r.label_of(store, f.predicate, lang))):
         p = f.predicate.value
         if p in _EXTERNAL and isinstance(f.value, ox.NamedNode):
-            external.append(Value(f.value.value, f.value.value, True, inferred=f.inferred))
+            href, is_external = _href(f.value.value)
+            external.append(Value(f.value.value, href, is_external, inferred=f.inferred))
             continue
         if p == SKOS + "altLabel":
             alt.append(f.value.value)
@@ -305,7 +308,7 @@ def _split_suffix(rest: str) -> tuple[str, str | None]:
 def resource(kind: str, rest: str) -> werkzeug.wrappers.Response:
     slug, ext = _split_suffix(rest)
     base = iri_base()
-    iri = f"{base}id/{kind}/{slug}"
+    iri = _iri(f"{base}id/{kind}/{slug}")
     store = get_store()
     if ext is None:
         # Content negotiation, then 303 See Other to the describing document.
@@ -361,7 +364,7 @@ def ontology(ext: str | None = None) -> Response:
 @bp.route("/ontology/<term>")
 def ontology_term(term: str) -> werkzeug.wrappers.Response:
     store = get_store()
-    iri = str(CST) + term
+    iri = _iri(str(CST) + term)
     if not r.describe(store, iri).exists:
         abort(404)
     mime = r.negotiate(request.accept_mimetypes)
@@ -454,9 +457,13 @@ def timeline() -> Response:
     subjects = tuple(of) if of else DEFAULT_SUBJECTS
     for s in subjects:
         if not s.startswith(("http://", "https://")):
-            abort(400, "'of' must be an absolute IRI")
+            raise ProtocolError(400, f"'of' must be an absolute http(s) IRI, got {s!r}")
+        _iri(s)
     today_arg = request.args.get("today")
-    today = dt.date.fromisoformat(today_arg) if today_arg else None
+    try:
+        today = dt.date.fromisoformat(today_arg) if today_arg else None
+    except ValueError:
+        raise ProtocolError(400, f"'today' must be a date as YYYY-MM-DD, got {today_arg!r}") from None
     data = timeline_data(store, subjects, today=today)
     title = "Membership timeline: " + " and ".join(label for _, label, _ in data.lanes)
     return Response(render_svg(data, title=title, base=iri_base()), mimetype="image/svg+xml")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -22,6 +23,8 @@ __all__ = [
     "describe",
     "label_of",
     "labels_of",
+    "link_target",
+    "local_path",
     "negotiate",
     "serialize_triples",
 ]
@@ -184,7 +187,26 @@ def short_iri(iri: str) -> str:
 
 
 def local_path(iri: str, base: str = BASE) -> str | None:
-    """The path on this server for an IRI under the base (``/id/state/ARM``, ``/ontology#State``)."""
-    if iri.startswith(base):
-        return "/" + iri[len(base):]
-    return None
+    """The path on this server for an IRI under the base (``/id/state/ARM``, ``/ontology#State``),
+    percent-encoded so that it can only be a path on this server (never ``//host`` or a scheme)."""
+    if not iri.startswith(base):
+        return None
+    path = "/" + quote(iri[len(base):], safe="/:@!$&'()*+,;=-._~%#?")
+    if path.startswith("//"):
+        path = "/%2F" + path[2:]
+    return path
+
+
+#: The only schemes that become links on pages; anything else (``javascript:``, ``data:``…) is shown as text.
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def link_target(iri: str, base: str = BASE) -> tuple[str | None, bool]:
+    """``(href, external)`` for an IRI shown on a page: a local path for IRIs under the base, the IRI itself
+    for an ``http``/``https``/``mailto`` IRI elsewhere, and ``None`` — no link — for any other scheme."""
+    local = local_path(iri, base)
+    if local is not None:
+        return local, False
+    if iri.lower().startswith(LINK_SCHEMES) and not any(c in iri for c in "\x00\t\n\r"):
+        return iri, True
+    return None, False

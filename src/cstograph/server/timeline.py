@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ..namespaces import BASE, CST
 from ..store import GraphStore
-from .render import label_of, local_path, short_iri
+from .render import label_of, link_target, short_iri
 
 __all__ = ["DEFAULT_SUBJECTS", "Bar", "Mark", "TimelineData", "render_svg", "timeline_data"]
 
@@ -177,6 +177,14 @@ def _year_ticks(first: int, last: int) -> list[int]:
     return [y for y in range(first, last + 1) if y % step == 0]
 
 
+def _linked(iri: str, base: str, inner: str) -> str:
+    """``inner`` wrapped in a link to ``iri`` — only if it may be a link (see :func:`.render.link_target`)."""
+    href, _ = link_target(iri, base)
+    if href is None:
+        return inner
+    return f"<a xlink:href={quoteattr(href)} href={quoteattr(href)}>{inner}</a>"
+
+
 def render_svg(data: TimelineData, *, width: int = 1100, title: str = "", base: str = BASE) -> str:
     """The timeline as a standalone SVG document (escaped text, links to the resource pages)."""
     dates = [b.start for r in data.rows for b in r.bars] + [m.date for r in data.rows for m in r.marks]
@@ -216,14 +224,13 @@ def render_svg(data: TimelineData, *, width: int = 1100, title: str = "", base: 
                f'y2="{height - _LEGEND_H}" stroke="#999" stroke-dasharray="3 3"><title>today</title></line>')
     for i, row in enumerate(data.rows):
         y0 = plot_top + i * row_h
-        href = local_path(row.state, base) or row.state
         out.append(f'<g class="row" data-state={quoteattr(row.state)} data-label={quoteattr(row.label)}>')
         if i % 2 == 0:
             out.append(f'<rect x="0" y="{y0 - _ROW_GAP / 2}" width="{width}" height="{row_h}" fill="#f6f8fa"/>')
-        out.append(f'<a xlink:href={quoteattr(href)} href={quoteattr(href)}>'
-                   f'<text class="row-label" x="{_LEFT - (52 if len(lanes) > 1 else 8)}" y="{y0 + row_h / 2}" '
-                   'text-anchor="end" '
-                   f'dominant-baseline="middle" fill="#1a4d7a">{escape(row.label)}</text></a>')
+        out.append(_linked(row.state, base,
+                           f'<text class="row-label" x="{_LEFT - (52 if len(lanes) > 1 else 8)}" y="{y0 + row_h / 2}" '
+                           'text-anchor="end" '
+                           f'dominant-baseline="middle" fill="#1a4d7a">{escape(row.label)}</text>'))
         if len(lanes) > 1:
             for n, (_, _, short) in enumerate(data.lanes):
                 out.append(f'<text class="lane-label" x="{_LEFT - 6}" y="{y0 + n * _LANE_H + _LANE_H / 2}" '
@@ -235,18 +242,17 @@ def render_svg(data: TimelineData, *, width: int = 1100, title: str = "", base: 
             bx0, bx1 = x(bar.start), x(bar.end or data.today)
             colour = _COLOURS.get(bar.status, _COLOURS["full"])
             end_s = bar.end.isoformat() if bar.end else ""
-            bhref = local_path(bar.membership, base) or bar.membership
             tip = (f"{row.label}: {short_iri(bar.lane)} {bar.status}, {bar.start.isoformat()} – "
                    f"{end_s or 'present'}")
             opacity = "" if bar.end else ' fill-opacity="0.85"'
-            out.append(
-                f'<a xlink:href={quoteattr(bhref)} href={quoteattr(bhref)}>'
+            out.append(_linked(
+                bar.membership, base,
                 f'<rect class="bar status-{bar.status}" data-membership={quoteattr(bar.membership)} '
                 f'data-of={quoteattr(bar.lane)} data-start="{bar.start.isoformat()}" data-end="{end_s}" '
                 f'data-status="{bar.status}" x="{bx0}" y="{by + 2}" width="{max(bx1 - bx0, 2):.1f}" '
                 f'height="{_LANE_H - 4}" rx="3" fill="{colour}"'
-                f'{opacity}><title>{escape(tip)}</title></rect></a>'
-            )
+                f'{opacity}><title>{escape(tip)}</title></rect>'
+            ))
             if bar.end is None:  # open end: an arrow head
                 ay = by + _LANE_H / 2
                 out.append(f'<path d="M{bx1} {ay - 5} L{bx1 + 7} {ay} L{bx1} {ay + 5} Z" fill="{colour}"/>')
@@ -254,14 +260,13 @@ def render_svg(data: TimelineData, *, width: int = 1100, title: str = "", base: 
             mx = x(mark.date)
             my = y0 + (row_h - _ROW_GAP) / 2
             colour = _MARK_COLOURS.get(mark.kind, "#333")
-            mhref = local_path(mark.event, base) or mark.event
-            out.append(
-                f'<a xlink:href={quoteattr(mhref)} href={quoteattr(mhref)}>'
+            out.append(_linked(
+                mark.event, base,
                 f'<path class="event event-{mark.kind}" data-event={quoteattr(mark.event)} '
                 f'data-date="{mark.date.isoformat()}" d="M{mx} {my - 6} L{mx + 5} {my} L{mx} {my + 6} '
                 f'L{mx - 5} {my} Z" fill="{colour}" stroke="#fff" stroke-width="1">'
-                f"<title>{escape(mark.date.isoformat() + ': ' + mark.label)}</title></path></a>"
-            )
+                f"<title>{escape(mark.date.isoformat() + ': ' + mark.label)}</title></path>"
+            ))
         out.append("</g>")
     # Legend: lanes, statuses (bars), event kinds (diamonds), one line each.
     ly = height - _LEGEND_H + 16

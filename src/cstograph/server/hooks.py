@@ -1,0 +1,60 @@
+"""App-wide request hooks: metrics, CORS, and the security headers of every response.
+
+Security headers (every response): ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, and a
+Content-Security-Policy. HTML pages get a strict policy — scripts, styles and images only from this
+server, no inline script or style, no plugins, no framing (``frame-ancestors 'none'``), forms only to
+this server — so that even a value that slipped past escaping could not run. Other responses (data, SVG
+pictures) get ``default-src 'none'`` with ``sandbox``: opened directly in a browser, they cannot run
+anything either.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g, request
+
+from .state import get_state
+
+__all__ = ["HTML_POLICY", "install_hooks"]
+
+HTML_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+DATA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+_VARY_ACCEPT = ("sparql.sparql", "sparql.named_query")
+
+
+def install_hooks(app: Flask) -> None:
+    @app.before_request
+    def _count() -> None:
+        g.cstograph_started = time.perf_counter()
+        get_state().metrics.add("requests")
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        state = get_state()
+        status = response.status_code
+        if status >= 500 and status != 503:
+            state.metrics.add("errors")
+        elif 400 <= status < 500:
+            state.metrics.add("client_errors")
+        if request.endpoint in _VARY_ACCEPT:
+            response.vary.add("Accept")
+        origin = state.config.cors_origin
+        if origin:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            if origin != "*":
+                response.vary.add("Origin")
+            if request.method == "OPTIONS":
+                response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+                response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+                response.headers["Access-Control-Max-Age"] = "86400"
+        headers = response.headers
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        if response.mimetype in ("text/html", "application/xhtml+xml"):
+            headers["Content-Security-Policy"] = HTML_POLICY
+            headers["X-Frame-Options"] = "DENY"
+        else:
+            headers.setdefault("Content-Security-Policy", DATA_POLICY)
+        return response

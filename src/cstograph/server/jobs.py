@@ -1,0 +1,206 @@
+"""The two kinds of untrusted work the server does, as sandbox jobs: evaluating a client's query, and
+parsing and validating posted data. Each has a request (built by a serving worker, sent as a frame) and a
+handler (run in a sandbox process, see :mod:`.sandbox`).
+
+Nothing here fetches anything: queries are refused before they get here if they call a ``SERVICE`` that is
+not allow-listed, and posted data is parsed by Oxigraph's parsers, which never load remote documents
+(JSON-LD contexts are refused, RDF/XML document type declarations are refused before parsing).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import QuerySyntaxError
+from ..store import GraphStore
+from .formats import GRAPH_FORMATS, RESULT_FORMATS
+from .limits import CappedWriter, ResultTooLarge
+from .sandbox import Frame, Handler, Kind
+
+__all__ = [
+    "POSTED_FORMATS",
+    "QueryJob",
+    "ValidationJob",
+    "decode_term",
+    "encode_term",
+    "query_handler",
+    "validation_handler",
+]
+
+_FORMATS = {f.short: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}
+
+
+def encode_term(term: ox.NamedNode | ox.Literal) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"iri": term.value}
+    out = {"literal": term.value}
+    if term.language:
+        out["language"] = term.language
+    else:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def decode_term(data: Mapping[str, str]) -> ox.NamedNode | ox.Literal:
+    if "iri" in data:
+        return ox.NamedNode(data["iri"])
+    if "language" in data:
+        return ox.Literal(data["literal"], language=data["language"])
+    return ox.Literal(data["literal"], datatype=ox.NamedNode(data["datatype"]))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryJob:
+    """One query to evaluate and serialise (format chosen by the serving worker, before evaluation)."""
+
+    query: str
+    format: str  #: short name of a results or graph format (``json``, ``turtle``…)
+    max_rows: int
+    max_bytes: int
+    default_graphs: Sequence[str] | None = None
+    named_graphs: Sequence[str] | None = None
+    substitutions: Mapping[str, Mapping[str, str]] | None = None
+    base_iri: str | None = None
+    #: Whether the default graph is the union of all graphs (no dataset given by the request or the query).
+    union: bool = True
+
+    def header(self) -> dict[str, object]:
+        return {"job": "query", **asdict(self)}
+
+
+def _run_query(store: GraphStore, job: QueryJob) -> Frame:
+    subs = {name: decode_term(term) for name, term in (job.substitutions or {}).items()}
+    result = store.query(job.query, default_graph=job.default_graphs, named_graphs=job.named_graphs,
+                         substitutions=subs or None, base_iri=job.base_iri, union_default_graph=job.union)
+    fmt = _FORMATS[job.format]
+    if isinstance(result, ox.QueryTriples):
+        writer = CappedWriter(max_bytes=job.max_bytes)
+    else:
+        writer = CappedWriter(max_bytes=job.max_bytes, max_rows=job.max_rows, results_format=fmt.short)
+    result.serialize(writer, format=fmt.oxigraph)  # type: ignore[arg-type]
+    return Frame(Kind.OK, {"content_type": fmt.content_type}, writer.getvalue())
+
+
+def _refused(status: int, message: str) -> Frame:
+    return Frame(Kind.REFUSED, {"status": status, "message": message})
+
+
+def query_handler(store: GraphStore) -> Handler:
+    """The handler of query jobs on ``store`` (errors become REFUSED frames with an HTTP status)."""
+
+    def handle(frame: Frame) -> Frame:
+        fields = {k: v for k, v in frame.header.items() if k not in ("job", "deadline")}
+        try:
+            return _run_query(store, QueryJob(**fields))  # type: ignore[arg-type]
+        except QuerySyntaxError as exc:
+            return _refused(400, f"malformed query: {exc}")
+        except ResultTooLarge as exc:
+            return _refused(422, f"result too large: {exc}")
+        except (ValueError, TypeError) as exc:  # a bad graph IRI, a bad substitution
+            return _refused(400, f"bad request: {exc}")
+        except RuntimeError as exc:  # Oxigraph: e.g. a substituted variable that the query does not project
+            return _refused(400, f"query failed: {exc}")
+        except OSError as exc:  # an allow-listed SERVICE that failed
+            return _refused(502, f"query failed: {exc}")
+
+    return handle
+
+
+# --- validation of posted data ----------------------------------------------------------------------------
+#: Media types ``POST /shacl`` accepts, with the Oxigraph parser for each.
+POSTED_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+#: Report formats of ``POST /shacl``.
+REPORT_TYPES = ("text/turtle", "application/json", "text/plain")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationJob:
+    media_type: str
+    report_type: str
+    with_project: bool
+
+    def header(self) -> dict[str, object]:
+        return {"job": "validate", **asdict(self)}
+
+
+class PostedDataError(ValueError):
+    """Posted data that cannot be read (the message says where)."""
+
+
+def parse_posted(body: bytes, media_type: str) -> list[ox.Quad]:
+    """Quads of a posted document; never loads anything but ``body``. Raises :class:`PostedDataError`."""
+    fmt = POSTED_FORMATS[media_type]
+    if fmt is ox.RdfFormat.RDF_XML and b"<!DOCTYPE" in body.upper():
+        # document type declarations bring external and recursive entities: refused outright (cf. defusedxml)
+        raise PostedDataError("RDF/XML with a document type declaration (<!DOCTYPE …>) is not accepted")
+    try:
+        return list(ox.parse(body, format=fmt, base_iri="urn:cstograph:posted:"))
+    except SyntaxError as exc:
+        raise PostedDataError(f"the posted data does not parse: {exc}") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PostedDataError(f"the posted data cannot be read: {exc}") from exc
+
+
+def validation_handler(store: GraphStore, shapes_dir: Path) -> Callable[[], Handler]:
+    """A ``prepare`` for the validation pool: loads pySHACL, the shapes and the served asserted graphs once
+    (in the pool's supervisor, before it forks), and returns the job handler."""
+
+    def prepare() -> Handler:
+        from rdflib import URIRef
+
+        from ..load import load_graph, new_dataset
+        from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+        from ..validate import rdflib_term, validate_dataset
+
+        shapes = load_graph(sorted(shapes_dir.glob("*.ttl")))
+        project: dict[URIRef, list[tuple[object, object, object]]] = {}
+        for q in store.oxigraph.quads_for_pattern(None, None, None, None):
+            name = q.graph_name
+            if isinstance(name, ox.NamedNode) and name.value != str(INFERRED_GRAPH):
+                project.setdefault(URIRef(name.value), []).append(
+                    (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+        posted_graph = URIRef("urn:cstograph:posted")
+
+        def handle(frame: Frame) -> Frame:
+            job = ValidationJob(**{k: v for k, v in frame.header.items() if k not in ("job", "deadline")})  # type: ignore[arg-type]
+            try:
+                quads = parse_posted(frame.body, job.media_type)
+            except PostedDataError as exc:
+                return _refused(400, str(exc))
+            ds = new_dataset()
+            for name, triples in project.items():
+                if job.with_project or name == ONTOLOGY_GRAPH:
+                    g = ds.graph(name)
+                    for t in triples:
+                        g.add(t)  # type: ignore[arg-type]
+            g = ds.graph(posted_graph)
+            for q in quads:
+                g.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
+            report = validate_dataset(ds, shapes, user_graphs=[posted_graph], sources={posted_graph: "posted data"})
+            headers = {"conforms": report.conforms, "content_type": job.report_type}
+            if job.report_type == "application/json":
+                body = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+            elif job.report_type == "text/plain":
+                body = report.render_text()
+            else:
+                body = report.render_turtle()
+            return Frame(Kind.OK, headers, body.encode("utf-8"))
+
+        return handle
+
+    return prepare

@@ -1,0 +1,183 @@
+"""``cstograph serve``: the process tree, and the small supervisor at its root.
+
+::
+
+    cstograph serve  (root: loads the store, builds the app, supervises; does nothing else)
+     ├── gunicorn arbiter ── web workers × N     HTTP (see :mod:`.web`): pages, negotiation, protocol checks
+     ├── query pool ── sandbox processes × P     evaluate client queries (see :mod:`.sandbox`)
+     └── validation pool ── sandbox processes    parse and validate posted data (imports pySHACL; the others do not)
+
+The store is loaded once, in the root, before anything forks: every process shares it copy-on-write. The
+root restarts whatever ends — a pool supervisor, the arbiter — and each of those restarts its own
+processes; no process holds anything another needs (no cross-process lock or semaphore), so any of them
+may die at any moment without the others noticing more than the requests it was serving. SIGTERM or
+SIGINT stops the whole tree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..store import GraphStore
+from .app import create_app
+from .config import ServerConfig
+from .execution import PoolExecutor
+from .jobs import query_handler, validation_handler
+from .limits import Metrics
+from .sandbox import Handler, PoolClient, PoolSpec, die_with_parent, run_supervisor
+from .web import WebOptions, run_web
+
+__all__ = ["serve"]
+
+
+@dataclass
+class _Child:
+    name: str
+    start: Callable[[], None]
+    pid: int = 0
+    started: float = 0.0
+    restarts: list[float] = field(default_factory=list)
+
+
+def _listen_unix(path: Path) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    sock.listen(256)
+    return sock
+
+
+def _assign_metrics_slots(metrics: Metrics) -> Callable[[object, object], None]:
+    """A gunicorn ``post_fork`` hook: give each new worker a metrics slot no live worker has."""
+
+    def post_fork(server: object, worker: object) -> None:
+        live = {getattr(w, "cstograph_slot", -1) for w in getattr(server, "WORKERS", {}).values() if w is not worker}
+        slot = next(i for i in range(1, metrics.slots) if i not in live)
+        worker.cstograph_slot = slot  # type: ignore[attr-defined]
+        metrics.bind(slot)
+
+    return post_fork
+
+
+def serve(config: ServerConfig, store: GraphStore, web: WebOptions, *, announce: Callable[[str], None] = print) -> int:
+    """Serve until SIGTERM/SIGINT. Returns the exit status."""
+    run_dir = Path(tempfile.mkdtemp(prefix="cstograph-"))
+    os.chmod(run_dir, 0o700)
+    try:
+        return _serve(config, store, web, run_dir, announce)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Path,
+           announce: Callable[[str], None]) -> int:
+    query_spec = PoolSpec("query", run_dir, config.query_pool, lambda: query_handler(store))
+    pools: list[tuple[PoolSpec, socket.socket]] = [(query_spec, _listen_unix(query_spec.socket_path))]
+    validation = None
+    shapes = config.shapes_folder
+    if shapes is not None and shapes.is_dir():
+        prepare: Callable[[], Handler] = validation_handler(store, shapes)
+        validation_spec = PoolSpec("validation", run_dir, config.validation_pool, prepare)
+        pools.append((validation_spec, _listen_unix(validation_spec.socket_path)))
+        validation = PoolExecutor(PoolClient(validation_spec.socket_path))
+    metrics = Metrics()
+    app = create_app(config, store, queries=PoolExecutor(PoolClient(query_spec.socket_path)),
+                     validation=validation, metrics=metrics)
+    children: list[_Child] = []
+    for spec, listener in pools:
+        children.append(_Child(f"{spec.name} pool", _pool_starter(spec, listener)))
+    children.append(_Child("web server", lambda: _web_child(app, web, metrics)))
+
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        _start(child)
+    announce(f"serving {len(store)} quads on http://{web.host}:{web.port}/sparql")
+    while not stopping:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            break
+        for child in children:
+            if child.pid == pid and not stopping:
+                print(f"cstograph: the {child.name} (pid {pid}) ended ({_describe(status)}); restarting it",
+                      file=sys.stderr, flush=True)
+                _start(child)
+    return _stop(children)
+
+
+def _pool_starter(spec: PoolSpec, listener: socket.socket) -> Callable[[], None]:
+    return lambda: run_supervisor(spec, listener)
+
+
+def _web_child(app: object, web: WebOptions, metrics: Metrics) -> None:
+    die_with_parent(signal.SIGTERM)
+    run_web(app, web, on_fork=_assign_metrics_slots(metrics))  # type: ignore[arg-type]
+
+
+def _start(child: _Child) -> None:
+    now = time.monotonic()
+    child.restarts = [t for t in child.restarts if now - t < 10.0]
+    if len(child.restarts) >= 5:  # crashing in a loop: slow down rather than spin
+        time.sleep(1.0)
+    child.restarts.append(now)
+    pid = os.fork()
+    if pid == 0:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        try:
+            child.start()
+        except SystemExit as exc:
+            os._exit(exc.code if isinstance(exc.code, int) else 1)
+        except BaseException:  # noqa: BLE001 - report, then end this child only
+            import traceback
+
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+    child.pid = pid
+    child.started = now
+
+
+def _stop(children: list[_Child]) -> int:
+    """SIGTERM everything (the web server first: it finishes its in-flight requests), then wait."""
+    for child in sorted(children, key=lambda c: c.name != "web server"):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15.0
+    remaining = {c.pid for c in children}
+    while remaining and time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.05)
+        remaining.discard(pid)
+    for pid in remaining:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return 0
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"

@@ -1,0 +1,298 @@
+"""A pool of sandbox processes that run untrusted jobs (client queries, posted-data validation).
+
+Why processes. The engine (Oxigraph) cannot cancel a query, can overflow its stack on a deep one and can
+allocate without bound; a parser can be made to expand entities. In a process of its own, each job gets
+what no thread can: a hard deadline (the process ends), a memory ceiling (``RLIMIT_AS``), a lower CPU
+priority once it runs long, and a crash that takes nobody else with it. Nothing is shared between the
+serving workers and the pool but a listening Unix socket, and a job's only lock — a *long-job slot* — is
+an ``flock`` that the kernel releases when its holder dies, so no dying process can leave anything held.
+
+Life of a job in a pool process (one job at a time; many processes accept on one socket)::
+
+    accept → read the request frame → arm a kernel timer (deadline + grace: SIGALRM kills the process)
+    → run the job in a thread with a large stack, waiting for it:
+        · done before ``slow_after``            → answer
+        · still running at ``slow_after``      → take a long-job slot (flock) and lower the job's priority;
+                                                  no slot free → answer STOPPED (busy) and exit
+        · still running at the deadline         → answer STOPPED (timeout) and exit
+    → disarm the timer, answer; a process that ran a long job exits after answering (a fresh one replaces it)
+
+The pool's supervisor forks the processes and forks a new one for each that ends, whatever the cause.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import os
+import resource
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._protocol import Frame, Kind, read_frame, write_frame
+
+__all__ = ["Handler", "PoolLimits", "PoolSpec", "run_supervisor"]
+
+#: A job handler: runs in a pool process's job thread; gets the request frame, returns the answer frame.
+Handler = Callable[[Frame], Frame]
+
+
+@dataclass(frozen=True, slots=True)
+class PoolLimits:
+    #: Processes in the pool (jobs that can run at once).
+    size: int = 4
+    #: Memory a job may add to its process, in MiB (``RLIMIT_AS`` above what the process had when forked).
+    memory_mb: int = 2048
+    #: Stack of the job thread, in MiB (the engine evaluates recursively; the parse limits bound the depth).
+    stack_mb: int = 256
+    #: A job running longer than this (seconds) is *long*: it needs a long-job slot and runs at lower priority.
+    slow_after: float = 0.25
+    #: Long jobs that may run at once; the other processes stay free for short ones.
+    long_slots: int = 2
+    #: Niceness of a long job (CPU priority below the serving workers').
+    nice: int = 10
+    #: Seconds after its deadline that the kernel timer ends a process whose job thread holds it up.
+    grace: float = 0.5
+    #: The largest request frame body accepted (posted data), in bytes.
+    max_request_bytes: int = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSpec:
+    name: str
+    #: Folder of the pool's socket and slot files (private to the server's user).
+    run_dir: Path
+    limits: PoolLimits
+    #: Called once in the supervisor before it forks processes (e.g. import and load what jobs need); returns
+    #: the handler, which the forked processes inherit.
+    prepare: Callable[[], Handler]
+
+    @property
+    def socket_path(self) -> Path:
+        return self.run_dir / f"{self.name}.sock"
+
+    def slot_path(self, index: int) -> Path:
+        return self.run_dir / f"{self.name}.long-{index}"
+
+
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Ask the kernel to send ``sig`` to this process when its parent ends (Linux ``PR_SET_PDEATHSIG``)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(sig), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+
+
+def _prefer_as_oom_victim(score: int) -> None:
+    """Raise this process's ``oom_score_adj`` (allowed without privileges), so that under memory pressure the
+    kernel ends a sandbox process before a serving one."""
+    with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as handle:
+        handle.write(str(score))
+
+
+def _address_space() -> int:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    return 0
+
+
+class _JobThread:
+    """The one thread that runs jobs in a pool process, with a stack large enough for deep evaluations."""
+
+    def __init__(self, handler: Handler, stack_mb: int) -> None:
+        self._handler = handler
+        self._job: Frame | None = None
+        self._answer: Frame | None = None
+        self._ready = threading.Event()
+        self._started = threading.Event()
+        self.done = threading.Event()
+        self.native_id = 0
+        previous = threading.stack_size(stack_mb * 1024 * 1024)
+        try:
+            threading.Thread(target=self._run, name="cstograph-job", daemon=True).start()
+        finally:
+            threading.stack_size(previous)
+        self._started.wait()
+
+    def _run(self) -> None:
+        self.native_id = threading.get_native_id()
+        self._started.set()
+        while True:
+            self._ready.wait()
+            self._ready.clear()
+            job = self._job
+            assert job is not None
+            try:
+                self._answer = self._handler(job)
+            except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
+                traceback.print_exc(file=sys.stderr)
+                self._answer = Frame(Kind.REFUSED, {"status": 400, "message": f"the job failed: {exc}"})
+            self.done.set()
+
+    def submit(self, job: Frame) -> None:
+        self._job = job
+        self._answer = None
+        self.done.clear()
+        self._ready.set()
+
+    @property
+    def answer(self) -> Frame:
+        assert self._answer is not None
+        return self._answer
+
+
+class _Slots:
+    """Long-job slots: one file per slot, held with ``flock`` (released by the kernel if the holder dies)."""
+
+    def __init__(self, spec: PoolSpec) -> None:
+        self._fds = [os.open(spec.slot_path(i), os.O_RDWR | os.O_CREAT, 0o600) for i in range(spec.limits.long_slots)]
+        self._held: int | None = None
+
+    def take(self) -> bool:
+        for fd in self._fds:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue
+            self._held = fd
+            return True
+        return False
+
+    def release(self) -> None:
+        if self._held is not None:
+            fcntl.flock(self._held, fcntl.LOCK_UN)
+            self._held = None
+
+
+def _stopped(reason: str, message: str) -> Frame:
+    return Frame(Kind.STOPPED, {"reason": reason, "message": message})
+
+
+def _serve_jobs(spec: PoolSpec, listener: socket.socket, handler: Handler) -> None:
+    """The loop of one pool process: one job at a time until told to exit (or made to)."""
+    limits = spec.limits
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the kernel timer's signal ends the process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the root stops us
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    die_with_parent()
+    _prefer_as_oom_victim(800)
+    jobs = _JobThread(handler, limits.stack_mb)
+    ceiling = _address_space() + limits.memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    slots = _Slots(spec)
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except InterruptedError:
+            continue
+        with conn:
+            try:
+                request = read_frame(conn, deadline=time.monotonic() + 5.0, max_body=limits.max_request_bytes)
+            except (OSError, TimeoutError):
+                continue
+            deadline = float(request.header.get("deadline", time.monotonic() + 5.0))  # type: ignore[arg-type]
+            left = deadline - time.monotonic()
+            if left <= 0:
+                continue  # the client stopped waiting while the job queued
+            signal.setitimer(signal.ITIMER_REAL, left + limits.grace)
+            answer, must_exit = _run_job(jobs, slots, request, deadline, limits)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            with contextlib.suppress(OSError):
+                conn.settimeout(10.0)
+                write_frame(conn, answer)
+        if must_exit:
+            os._exit(0)
+
+
+def _run_job(jobs: _JobThread, slots: _Slots, request: Frame, deadline: float,
+             limits: PoolLimits) -> tuple[Frame, bool]:
+    """(answer, whether this process must exit after answering)."""
+    jobs.submit(request)
+    if jobs.done.wait(max(0.0, min(limits.slow_after, deadline - time.monotonic()))):
+        return jobs.answer, False
+    if time.monotonic() >= deadline:
+        return _stopped("timeout", "the job ran past its time limit"), True
+    if not slots.take():
+        return _stopped("busy", f"too many long-running jobs at once (the limit is {limits.long_slots}); "
+                                "retry later"), True
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, jobs.native_id, limits.nice)
+    finished = jobs.done.wait(max(0.0, deadline - time.monotonic()))
+    slots.release()
+    if not finished:
+        return _stopped("timeout", "the job ran past its time limit"), True
+    return jobs.answer, True  # its thread's priority stays lowered: a fresh process replaces this one
+
+
+def run_supervisor(spec: PoolSpec, listener: socket.socket) -> None:
+    """Run the pool: prepare, fork ``limits.size`` processes, fork a new one for each that ends. Never returns;
+    ends (with its processes) on SIGTERM or when its parent ends."""
+    die_with_parent(signal.SIGTERM)
+    handler = spec.prepare()
+    children: set[int] = set()
+    stopping = False
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    births: list[float] = []
+    while not stopping:
+        while len(children) < spec.limits.size and not stopping:
+            now = time.monotonic()
+            births = [b for b in births if now - b < 1.0]
+            if len(births) > 20 * spec.limits.size:  # a respawn storm: breathe
+                time.sleep(0.05)
+            births.append(now)
+            pid = os.fork()
+            if pid == 0:
+                os.close(wake_r)
+                os.close(wake_w)
+                try:
+                    _serve_jobs(spec, listener, handler)
+                finally:
+                    os._exit(1)
+            children.add(pid)
+        with contextlib.suppress(InterruptedError):
+            select.select([wake_r], [], [], 1.0)
+        with contextlib.suppress(BlockingIOError):
+            os.read(wake_r, 4096)
+        while children:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                children.clear()
+                break
+            if pid == 0:
+                break
+            children.discard(pid)
+        if os.getppid() != parent:
+            break
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for _ in children:
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(-1, 0)
+    os._exit(0)
+
+
