@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .namespaces import curie
 from .queries import NamedQuery, parse_query_file
 from .store import GraphStore
 
@@ -75,16 +76,6 @@ def compliance_report(store: GraphStore, queries_dir: Path) -> list[Finding]:
     return findings
 
 
-def _short(iri: str | None) -> str:
-    if not iri:
-        return "-"
-    for prefix, base in (("event:", "/id/event/"), ("article:", "/id/article/"), ("version:", "/id/article-version/"),
-                         ("obligation:", "/id/obligation/"), ("state:", "/id/state/")):
-        if base in iri:
-            return prefix + iri.split(base, 1)[1]
-    return iri
-
-
 def render(findings: list[Finding], fmt: str = "text") -> str:
     """``text`` for a person, ``json`` (a list of objects), or ``csv`` (one row per finding)."""
     if fmt == "json":
@@ -105,10 +96,11 @@ def render(findings: list[Finding], fmt: str = "text") -> str:
     for f in findings:
         lines += [
             "",
-            f"{f.date}  {f.event_label}  [{_short(f.event)}]",
-            f"  obligation: {_short(f.obligation)} — {_short(f.article)}, version in force: {_short(f.version)}",
+            f"{f.date}  {f.event_label}  [{curie(f.event or '-')}]",
+            f"  obligation: {curie(f.obligation or '-')} — {curie(f.article or '-')}, "
+            f"version in force: {curie(f.version or '-')}",
             f"  condition:  {f.condition or 'none'}",
-            f"  parties:    {' '.join(_short(p) for p in f.parties) or '-'}",
+            f"  parties:    {' '.join(curie(p) for p in f.parties) or '-'}",
             f"  bound:      {' '.join(f.bound) or '-'}",
             f"  followed:   {'; '.join(f.responses) or 'nothing recorded'}",
             f"  verdict:    {f.verdict.upper()} — {f.reason}",
