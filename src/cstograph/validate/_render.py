@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph
 from rdflib.term import Node
 
-from ..namespaces import RDFS, n3
+from ..namespaces import RDFS, bind_prefixes, n3
 from ._results import SEVERITY_ORDER, severity_name
 
 if TYPE_CHECKING:
@@ -94,9 +94,7 @@ def to_json(report: ValidationReport, *, everything: bool = False) -> dict[str, 
 
 def render_turtle(report: ValidationReport) -> str:
     """The sh:ValidationReport, each result with ``rdfs:seeAlso`` the named graph(s) of its triples."""
-    g = Graph()
-    for prefix, ns in report.outcome.report.namespaces():
-        g.bind(prefix, ns, replace=True)
+    g = bind_prefixes(Graph())
     for t in report.outcome.report:
         g.add(t)
     for r in report.located:
