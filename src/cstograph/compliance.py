@@ -76,33 +76,43 @@ def compliance_report(store: GraphStore, queries_dir: Path) -> list[Finding]:
     return findings
 
 
-def render(findings: list[Finding], fmt: str = "text") -> str:
-    """``text`` for a person, ``json`` (a list of objects), or ``csv`` (one row per finding)."""
-    if fmt == "json":
-        return json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        fields = [f for f in Finding.__dataclass_fields__]
-        w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        for f in findings:
-            d = asdict(f)
-            w.writerow({k: " ".join(v) if isinstance(v, tuple | list) else ("" if v is None else v)
-                        for k, v in d.items()})
-        return out.getvalue()
-    if fmt != "text":
-        raise ValueError(f"unknown format {fmt!r}")
+def _name(iri: str | None) -> str:
+    """A resource of the report by its prefixed name (:func:`~cstograph.namespaces.curie`), ``-`` for none."""
+    return curie(iri) if iri else "-"
+
+
+def _csv(findings: list[Finding]) -> str:
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(Finding.__dataclass_fields__), lineterminator="\n")
+    w.writeheader()
+    for f in findings:
+        w.writerow({k: " ".join(v) if isinstance(v, tuple | list) else ("" if v is None else v)
+                    for k, v in asdict(f).items()})
+    return out.getvalue()
+
+
+def _text(findings: list[Finding]) -> str:
     lines = [f"Obligation compliance: {len(findings)} triggering event(s)"]
     for f in findings:
         lines += [
             "",
-            f"{f.date}  {f.event_label}  [{curie(f.event or '-')}]",
-            f"  obligation: {curie(f.obligation or '-')} — {curie(f.article or '-')}, "
-            f"version in force: {curie(f.version or '-')}",
+            f"{f.date}  {f.event_label}  [{_name(f.event)}]",
+            f"  obligation: {_name(f.obligation)} — {_name(f.article)}, version in force: {_name(f.version)}",
             f"  condition:  {f.condition or 'none'}",
-            f"  parties:    {' '.join(curie(p) for p in f.parties) or '-'}",
+            f"  parties:    {' '.join(_name(p) for p in f.parties) or '-'}",
             f"  bound:      {' '.join(f.bound) or '-'}",
             f"  followed:   {'; '.join(f.responses) or 'nothing recorded'}",
             f"  verdict:    {f.verdict.upper()} — {f.reason}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def render(findings: list[Finding], fmt: str = "text") -> str:
+    """``text`` for a person, ``json`` (a list of objects), or ``csv`` (one row per finding)."""
+    if fmt == "json":
+        return json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _csv(findings)
+    if fmt != "text":
+        raise ValueError(f"unknown format {fmt!r}")
+    return _text(findings)
