@@ -40,18 +40,20 @@ def _builtin(node: Node) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(_BUILTIN)
 
 
+def _trivial_type(s: Node, o: Node) -> bool:
+    if o in _TRIVIAL_TYPES:
+        return True
+    if _builtin(o) and o not in _KEPT_BUILTIN_TYPES:
+        return True
+    return o == OWL.Class and isinstance(s, BNode)
+
+
 def is_trivial(s: Node, p: Node, o: Node) -> bool:
     """True for an inference dropped from the published graph (the list is in the module docstring)."""
-    if isinstance(s, Literal) or p == ERROR_PREDICATE or o == _ERROR_CLASS:
+    if isinstance(s, Literal) or p == ERROR_PREDICATE or o == _ERROR_CLASS or _builtin(s):
         return True
+    if p == RDF.type:
+        return _trivial_type(s, o)
     if p in _REFLEXIVE and s == o:
         return True
-    if p == RDF.type and o in _TRIVIAL_TYPES:
-        return True
-    if _builtin(s):
-        return True
-    if p in _HIERARCHY and _builtin(o):
-        return True
-    if p == RDF.type and _builtin(o) and o not in _KEPT_BUILTIN_TYPES:
-        return True
-    return p == RDF.type and o == OWL.Class and isinstance(s, BNode)
+    return p in _HIERARCHY and _builtin(o)
