@@ -73,6 +73,20 @@ def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
     return out
 
 
+def _in_package(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
+
+
+def _from_import(node: ast.ImportFrom, package: list[str]) -> set[str]:
+    """The package modules a ``from … import …`` names (relative to ``package``, or absolute)."""
+    if not node.level:
+        return {node.module.removeprefix(PACKAGE).lstrip(".")} if node.module and _in_package(node.module) else set()
+    base = package[: len(package) - node.level + 1]
+    if node.module:
+        return {".".join([*base, node.module])}
+    return {".".join([*base, alias.name]) for alias in node.names}
+
+
 def imports_of(path: Path) -> set[str]:
     """The package modules ``path`` imports, as dotted names below the package ("store", "server.app")."""
     module = _module_name(path)
@@ -81,17 +95,10 @@ def imports_of(path: Path) -> set[str]:
     found: set[str] = set()
     for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                if node.module:
-                    found.add(".".join([*base, node.module]))
-                else:
-                    found.update(".".join([*base, alias.name]) for alias in node.names)
-            elif node.module and (node.module == PACKAGE or node.module.startswith(PACKAGE + ".")):
-                found.add(node.module.removeprefix(PACKAGE).lstrip("."))
+            found |= _from_import(node, package)
         elif isinstance(node, ast.Import):
             found.update(alias.name.removeprefix(PACKAGE).lstrip(".") for alias in node.names
-                         if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."))
+                         if _in_package(alias.name))
     return {name for name in found if name} - {module}
 
 
