@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rdflib import Graph, Literal
+from rdflib.term import Node
 
 from ..errors import InconsistencyError
 from ..namespaces import OWL, RDF
 from ._cax import cax_sco, clashes
 from ._facts import Facts, Triple
-from ._prp import FORWARD, FORWARD_IRI_OBJECT
+from ._prp import FORWARD, FORWARD_IRI_OBJECT, Forward
 from ._scm import Schema, is_schema_triple
 
 __all__ = ["fast_closure", "fast_path_obstacles", "fixpoint"]
@@ -41,24 +42,34 @@ def fast_path_obstacles(triples: Iterable[Triple]) -> list[str]:
     return sorted(found)
 
 
+def _rules_for(schema: Schema, p: Node) -> tuple[tuple[Forward, ...], tuple[Forward, ...]]:
+    """The Table 5 rules that can fire for predicate ``p``: for any object, and for IRI objects only."""
+    return (tuple(rule for rule, applies in FORWARD if applies(schema, p)),
+            tuple(rule for rule, applies in FORWARD_IRI_OBJECT if applies(schema, p)))
+
+
 def fixpoint(schema: Schema, triples: Iterable[Triple]) -> Facts:
     """Apply the ABox rules until nothing new is derived (each new triple is processed once)."""
     facts = Facts()
     for t in triples:
         facts.add(t, 0)
     rank, queue = facts.rank, facts.queue
+    by_predicate: dict[Node, tuple[tuple[Forward, ...], tuple[Forward, ...]]] = {}
     while queue:
         t = queue.popleft()
         r = rank[t] + 1
-        if t[1] == RDF.type:
+        p = t[1]
+        if p == RDF.type:
             cax_sco(schema, facts, t, r)
             continue
-        for rule in FORWARD:
+        if p not in by_predicate:
+            by_predicate[p] = _rules_for(schema, p)
+        any_object, iri_object = by_predicate[p]
+        for rule in any_object:
             rule(schema, facts, t, r)
-        if isinstance(t[2], Literal):
-            continue
-        for rule in FORWARD_IRI_OBJECT:
-            rule(schema, facts, t, r)
+        if iri_object and not isinstance(t[2], Literal):
+            for rule in iri_object:
+                rule(schema, facts, t, r)
     return facts
 
 

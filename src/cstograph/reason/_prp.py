@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from rdflib.term import Node
+
 from ..namespaces import OWL, RDF, RDFS, n3
 from ._facts import Derivation, Facts, Triple, Why, chain_paths, chain_paths_back
 from ._scm import Schema
@@ -19,6 +21,8 @@ from ._scm import Schema
 __all__ = ["BACKWARD", "BACKWARD_TYPE", "FORWARD", "FORWARD_IRI_OBJECT"]
 
 Forward = Callable[[Schema, Facts, Triple, int], None]
+#: Whether a forward rule can fire for a triple with this predicate (it has an axiom about it).
+Applies = Callable[[Schema, Node], bool]
 Backward = Callable[[Schema, Facts, Triple, Callable[[Triple], bool], Why], Iterator[Derivation]]
 
 
@@ -83,10 +87,19 @@ def prp_spo2(schema: Schema, facts: Facts, t: Triple, r: int) -> None:
                 facts.add((x, q, z), 1 + max(rank[u] for u in path))
 
 
-#: Rules for any new triple other than ``rdf:type``, in the order they are applied.
-FORWARD: tuple[Forward, ...] = (prp_spo1, prp_dom)
+#: Rules for any new triple other than ``rdf:type``, in the order they are applied, each with its test.
+FORWARD: tuple[tuple[Forward, Applies], ...] = (
+    (prp_spo1, lambda schema, p: p in schema.superproperties),
+    (prp_dom, lambda schema, p: p in schema.domains),
+)
 #: Rules that need an IRI or blank-node object (a literal cannot be a subject).
-FORWARD_IRI_OBJECT: tuple[Forward, ...] = (prp_inv, prp_rng, prp_symp, prp_trp, prp_spo2)
+FORWARD_IRI_OBJECT: tuple[tuple[Forward, Applies], ...] = (
+    (prp_inv, lambda schema, p: p in schema.inverses),
+    (prp_rng, lambda schema, p: p in schema.ranges),
+    (prp_symp, lambda schema, p: p in schema.symmetric),
+    (prp_trp, lambda schema, p: p in schema.transitive),
+    (prp_spo2, lambda schema, p: p in schema.chain_steps),
+)
 
 
 # --- backward ----------------------------------------------------------------------------------------------
