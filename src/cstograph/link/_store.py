@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..namespaces import RDFS
 
-__all__ = ["Subject", "label", "literal", "load", "objects", "subjects"]
+__all__ = ["Subject", "exists", "label", "literal", "load", "objects", "subjects"]
 
 Subject = ox.NamedNode | ox.BlankNode
 _LABEL = ox.NamedNode(str(RDFS.label))
