@@ -10,7 +10,7 @@ serve:     ## build and serve on 127.0.0.1:8000
 test:      ## the README's test command (includes ruff and mypy: tests/test_quality.py)
 	bash scripts/test
 lint:      ## ruff
-	.venv/bin/python -m ruff check src tests bench
+	.venv/bin/python -m ruff check src tests bench scripts
 typecheck: ## mypy (strict)
 	.venv/bin/python -m mypy src
 bench:     ## benchmarks (print figures)

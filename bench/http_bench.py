@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,36 +169,32 @@ def ratio(a: float, b: float) -> float:
     return a / b if b else float("nan")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--synth", type=int, default=0, help="add this many synthetic triples (bench/synth.py)")
-    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
-    parser.add_argument("--workers", type=int, default=2, help="cstograph serve --workers")
-    parser.add_argument("--threads", type=int, default=4, help="cstograph serve --threads")
-    parser.add_argument("--concurrency", default="1,4", help="comma-separated client concurrency levels")
-    parser.add_argument("--queries", default="", help="comma-separated example names (default: all)")
-    parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
-    args = parser.parse_args()
+Row = tuple[str, int, int, Measure, Measure]
+#: A load generator: (url, query, concurrency, seconds, work folder) → measure.
+Load = Callable[[str, str, int, float, Path], Measure]
 
-    settings = Settings.discover()
+
+def _dataset(settings: Settings, synth: int, work: Path) -> Path:
+    """The project's data (plus ``synth`` synthetic triples) as one N-Quads file."""
     files = [settings.ontology_file, *settings.data_files()]
-    work = Path(tempfile.mkdtemp(prefix="http-bench-"))
-    if args.synth:
+    if synth:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from synth import generate  # type: ignore[import-not-found]
 
-        synth = work / "synth.nt"
-        generate(args.synth).serialize(synth, format="nt", encoding="utf-8")
-        files.append(synth)
+        path = work / "synth.nt"
+        generate(synth).serialize(path, format="nt", encoding="utf-8")
+        files.append(path)
     dataset = work / "dataset.nq"
     GraphStore.from_files(files).oxigraph.dump(str(dataset), format=ox.RdfFormat.N_QUADS)
-    queries = load_queries(settings.queries_dir, "examples")
-    if args.queries:
-        queries = {k: v for k, v in queries.items() if k in args.queries.split(",")}
-    levels = [int(c) for c in args.concurrency.split(",")]
-    load = run_python if args.python_load or not shutil.which("wrk") else run_wrk
-    oxigraph = BIN / "oxigraph" if (BIN / "oxigraph").exists() else Path(shutil.which("oxigraph") or "oxigraph")
+    return dataset
 
+
+Started = tuple[list[subprocess.Popen[bytes]], dict[str, str], list[str]]
+
+
+def _start(args: argparse.Namespace, dataset: Path, work: Path) -> Started:
+    """Both servers on the same data, on loopback: the processes, their query URLs, their readiness URLs."""
+    oxigraph = BIN / "oxigraph" if (BIN / "oxigraph").exists() else Path(shutil.which("oxigraph") or "oxigraph")
     subprocess.run([str(oxigraph), "load", "--location", str(work / "oxdb"), "--file", str(dataset)],
                    check=True, capture_output=True)
     cst_port, ox_port = free_port(), free_port()
@@ -210,45 +207,79 @@ def main() -> int:
          "--union-default-graph"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     servers = {"cstograph": f"http://127.0.0.1:{cst_port}/sparql", "oxigraph": f"http://127.0.0.1:{ox_port}/query"}
+    ready = [f"http://127.0.0.1:{cst_port}/health", f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D"]
+    return [cst, oxs], servers, ready
+
+
+def _measure_all(queries: dict[str, NamedQuery], servers: dict[str, str], levels: list[int], load: Load,
+                 duration: float, work: Path) -> list[Row]:
+    """Each query on both servers (answers compared first) at each concurrency level."""
+    table: list[Row] = []
+    for name, named in queries.items():
+        text = bound_query(named)
+        counts = {srv: row_count(post(url, text)) for srv, url in servers.items()}
+        if len(set(counts.values())) != 1:
+            print(f"!! {name}: answers differ {counts}")
+        for level in levels:
+            m = {}
+            for srv, url in servers.items():
+                m[srv] = load(url, text, level, duration, work)
+                if not m[srv].rps or not m[srv].p50_ms:  # too slow to finish one request: measure longer
+                    m[srv] = load(url, text, level, duration * 5, work)
+            table.append((name, level, counts["cstograph"], m["cstograph"], m["oxigraph"]))
+    return table
+
+
+def _print_report(table: list[Row], levels: list[int]) -> None:
+    header = (f"{'query':34} {'c':>2} {'rows':>5} | {'cst p50':>8} {'p99':>8} {'req/s':>8} | "
+              f"{'oxi p50':>8} {'p99':>8} {'req/s':>8} | {'p50 ×':>6} {'tput ×':>6}")
+    print(header)
+    print("-" * len(header))
+    for name, level, rows, a, b in table:
+        err = f"  ({a.errors}/{b.errors} errors)" if a.errors or b.errors else ""
+        print(f"{name[:34]:34} {level:>2} {rows:>5} | {a.p50_ms:8.2f} {a.p99_ms:8.2f} {a.rps:8.0f} | "
+              f"{b.p50_ms:8.2f} {b.p99_ms:8.2f} {b.rps:8.0f} | "
+              f"{ratio(a.p50_ms, b.p50_ms):6.2f} {ratio(a.rps, b.rps):6.2f}{err}")
+    print()
+    for level in levels:
+        rows_at = [r for r in table if r[1] == level]
+        p50 = statistics.median(ratio(a.p50_ms, b.p50_ms) for _, _, _, a, b in rows_at)
+        tput = statistics.median(ratio(a.rps, b.rps) for _, _, _, a, b in rows_at)
+        total = sum(a.rps for *_, a, _ in rows_at) / max(1e-9, sum(b.rps for *_, b in rows_at))
+        print(f"concurrency {level}: median p50 ratio {p50:.2f}×, median throughput ratio {tput:.2f}× "
+              f"(summed throughput ratio {total:.2f}×)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--synth", type=int, default=0, help="add this many synthetic triples (bench/synth.py)")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
+    parser.add_argument("--workers", type=int, default=2, help="cstograph serve --workers")
+    parser.add_argument("--threads", type=int, default=4, help="cstograph serve --threads")
+    parser.add_argument("--concurrency", default="1,4", help="comma-separated client concurrency levels")
+    parser.add_argument("--queries", default="", help="comma-separated example names (default: all)")
+    parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
+    args = parser.parse_args()
+
+    settings = Settings.discover()
+    work = Path(tempfile.mkdtemp(prefix="http-bench-"))
+    dataset = _dataset(settings, args.synth, work)
+    queries = load_queries(settings.queries_dir, "examples")
+    if args.queries:
+        queries = {k: v for k, v in queries.items() if k in args.queries.split(",")}
+    levels = [int(c) for c in args.concurrency.split(",")]
+    load: Load = run_python if args.python_load or not shutil.which("wrk") else run_wrk
+    processes, servers, ready = _start(args, dataset, work)
     try:
-        wait_ready(f"http://127.0.0.1:{cst_port}/health", cst)
-        wait_ready(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", oxs)
+        for url, proc in zip(ready, processes, strict=True):
+            wait_ready(url, proc)
         n_quads = sum(1 for line in dataset.open("rb") if line.strip())
         print(f"data: {n_quads} quads; cstograph: gunicorn {args.workers} workers × {args.threads} threads; "
               f"Oxigraph {ox.__version__} serve-read-only; load: {load.__name__}, {args.duration:g} s each\n")
-        table = []
-        for name, named in queries.items():
-            text = bound_query(named)
-            counts = {srv: row_count(post(url, text)) for srv, url in servers.items()}
-            if len(set(counts.values())) != 1:
-                print(f"!! {name}: answers differ {counts}")
-            for level in levels:
-                m = {}
-                for srv, url in servers.items():
-                    m[srv] = load(url, text, level, args.duration, work)
-                    if not m[srv].rps or not m[srv].p50_ms:  # too slow to finish one request: measure longer
-                        m[srv] = load(url, text, level, args.duration * 5, work)
-                table.append((name, level, counts["cstograph"], m["cstograph"], m["oxigraph"]))
-        header = (f"{'query':34} {'c':>2} {'rows':>5} | {'cst p50':>8} {'p99':>8} {'req/s':>8} | "
-                  f"{'oxi p50':>8} {'p99':>8} {'req/s':>8} | {'p50 ×':>6} {'tput ×':>6}")
-        print(header)
-        print("-" * len(header))
-        for name, level, rows, a, b in table:
-            err = f"  ({a.errors}/{b.errors} errors)" if a.errors or b.errors else ""
-            print(f"{name[:34]:34} {level:>2} {rows:>5} | {a.p50_ms:8.2f} {a.p99_ms:8.2f} {a.rps:8.0f} | "
-                  f"{b.p50_ms:8.2f} {b.p99_ms:8.2f} {b.rps:8.0f} | "
-                  f"{ratio(a.p50_ms, b.p50_ms):6.2f} {ratio(a.rps, b.rps):6.2f}{err}")
-        print()
-        for level in levels:
-            rows_at = [r for r in table if r[1] == level]
-            p50 = statistics.median(ratio(a.p50_ms, b.p50_ms) for _, _, _, a, b in rows_at)
-            tput = statistics.median(ratio(a.rps, b.rps) for _, _, _, a, b in rows_at)
-            total = sum(a.rps for *_, a, _ in rows_at) / max(1e-9, sum(b.rps for *_, b in rows_at))
-            print(f"concurrency {level}: median p50 ratio {p50:.2f}×, median throughput ratio {tput:.2f}× "
-                  f"(summed throughput ratio {total:.2f}×)")
+        _print_report(_measure_all(queries, servers, levels, load, args.duration, work), levels)
     finally:
-        stop(cst)
-        stop(oxs)
+        for proc in processes:
+            stop(proc)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -117,6 +117,60 @@ def profile(size: int) -> None:
     pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
 
 
+Row = tuple[str, object, dict[str, dict[str, object]]]
+
+
+def _inputs(sizes: list[int], *, real: bool) -> list[tuple[str, int | None, list[Path]]]:
+    """(label, synthetic size or None, files): the real data, then one synthetic file per size."""
+    sys.path.insert(0, str(HERE))
+    from synth import write_ntriples
+
+    inputs: list[tuple[str, int | None, list[Path]]] = []
+    if real:
+        inputs.append(("real data", None, sorted((PROJECT / "data").glob("*.ttl"))))
+    tmp = Path(tempfile.mkdtemp(prefix="cstograph-bench-"))
+    for n in sizes:
+        path = tmp / f"synth-{n}.nt"
+        write_ntriples(n, path)
+        inputs.append((f"synthetic {n:,}", n, [path]))
+    return inputs
+
+
+def _run_all(inputs: list[tuple[str, int | None, list[Path]]], engines: list[str],
+             timeout: float) -> tuple[list[Row], dict[str, list[tuple[int, float]]]]:
+    """Every engine on every input; an engine that timed out is not run on larger inputs."""
+    rows: list[Row] = []
+    points: dict[str, list[tuple[int, float]]] = {e: [] for e in engines}
+    skip: set[str] = set()
+    for label, n, data in inputs:
+        results: dict[str, dict[str, object]] = {}
+        for engine in engines:
+            r = {"engine": engine, "skipped": True} if engine in skip else measure(engine, data, timeout)
+            results[engine] = r
+            if n is not None and "timeout" in r:
+                skip.add(engine)
+            if n is not None and "seconds" in r:
+                points[engine].append((int(r["input"]), float(r["seconds"])))  # type: ignore[call-overload, arg-type]
+            if "skipped" not in r:
+                print(f"  {label:<20} {engine:<11} {_cell(r)}", file=sys.stderr, flush=True)
+        size = next((r["input"] for r in results.values() if "input" in r), "?")
+        rows.append((label, size, results))
+    return rows, points
+
+
+def _print_table(rows: list[Row], engines: list[str]) -> None:
+    ref = "reasonable" if "reasonable" in engines else None
+    others = [e for e in engines if e != ref] if ref else []
+    head = ["input", "triples"] + [f"{e} s" for e in engines] + [f"{e}/{ref}" for e in others]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for label, size, results in rows:
+        cells = [label, f"{size:,}" if isinstance(size, int) else str(size)]
+        cells += [_cell(results[e]) for e in engines]
+        cells += [_ratio(results[e], results[ref]) for e in others] if ref else []
+        print("| " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
@@ -132,50 +186,8 @@ def main() -> None:
     if args.profile:
         profile(args.profile)
         return
-
-    sys.path.insert(0, str(HERE))
-    from synth import write_ntriples
-
-    inputs: list[tuple[str, int | None, list[Path]]] = []
-    if not args.no_real:
-        inputs.append(("real data", None, sorted((PROJECT / "data").glob("*.ttl"))))
-    tmp = Path(tempfile.mkdtemp(prefix="cstograph-bench-"))
-    for n in args.sizes:
-        path = tmp / f"synth-{n}.nt"
-        write_ntriples(n, path)
-        inputs.append((f"synthetic {n:,}", n, [path]))
-
-    rows = []
-    points: dict[str, list[tuple[int, float]]] = {e: [] for e in args.engines}
-    skip: set[str] = set()  # an engine that timed out is not run on larger inputs
-    for label, n, data in inputs:
-        results = {}
-        for engine in args.engines:
-            if engine in skip:
-                results[engine] = {"engine": engine, "skipped": True}
-                continue
-            r = measure(engine, data, args.timeout)
-            results[engine] = r
-            if "timeout" in r and n is not None:
-                skip.add(engine)
-            if n is not None and "seconds" in r:
-                points[engine].append((int(r["input"]), float(r["seconds"])))  # type: ignore[call-overload]
-            print(f"  {label:<20} {engine:<11} {_cell(r)}", file=sys.stderr, flush=True)
-        size = next((r["input"] for r in results.values() if "input" in r), "?")
-        rows.append((label, size, results))
-
-    ref = "reasonable" if "reasonable" in args.engines else None
-    head = ["input", "triples"] + [f"{e} s" for e in args.engines]
-    if ref:
-        head += [f"{e}/{ref}" for e in args.engines if e != ref]
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
-    for label, size, results in rows:
-        cells = [label, f"{size:,}" if isinstance(size, int) else str(size)]
-        cells += [_cell(results[e]) for e in args.engines]
-        if ref:
-            cells += [_ratio(results[e], results[ref]) for e in args.engines if e != ref]
-        print("| " + " | ".join(cells) + " |")
+    rows, points = _run_all(_inputs(args.sizes, real=not args.no_real), args.engines, args.timeout)
+    _print_table(rows, args.engines)
     print()
     for e in args.engines:
         k = growth(points[e])

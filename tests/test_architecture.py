@@ -1,8 +1,12 @@
 """The package's dependency direction is one way, with no cycles (STYLE.md, "A layout drawn from them"):
 
-    cli → pipeline → {load, validate, reason, link} → store → foundation (namespaces, config, errors, …)
+    cli → pipeline → {load, validate, reason, link} → store → foundation (config, errors, …) → namespaces
     server → {store, queries, validate, compliance, load} (and its own modules, e.g. server.formats)
     nothing imports cli; only cli imports server.
+
+Inside the packages (``reason/``, ``validate/``, ``link/``; httpx's layout): the modules are private
+(``_x.py``), the package's ``__init__`` is its only public surface, so nothing outside a package imports
+one of its private modules, and nothing inside imports its own ``__init__`` (which imports them all).
 
 Imports are read with ``ast`` from the source (module-level and function-level alike); imports under
 ``if TYPE_CHECKING:`` are for annotations only and do not count.
@@ -18,14 +22,19 @@ from .conftest import PROJECT_DIR
 PACKAGE = "cstograph"
 SRC = PROJECT_DIR / "src" / PACKAGE
 
-# Modules that import nothing else of the package.
-FOUNDATION = frozenset({"namespaces", "config", "errors", "queries", "sparql"})
+# The vocabulary (namespaces and the generated closed cst: namespace) imports nothing else of the package;
+# the foundation imports only the vocabulary.
+VOCABULARY = frozenset({"namespaces", "_cst"})
+FOUNDATION = frozenset({"config", "errors", "queries", "sparql"}) | VOCABULARY
 STEPS = frozenset({"load", "validate", "reason", "link"})
+PACKAGES = ("reason", "validate", "link")
 
 # Layer of a module (its first dotted part below the package; "__init__" for the package itself) →
 # the layers it may import.
 ALLOWED: dict[str, frozenset[str]] = {
-    **{name: frozenset() for name in FOUNDATION},
+    "_cst": frozenset(),
+    "namespaces": frozenset({"_cst"}),
+    **{name: VOCABULARY for name in FOUNDATION - VOCABULARY},
     "store": FOUNDATION,
     **{name: FOUNDATION | {"store"} for name in STEPS},
     "compliance": FOUNDATION | {"store"},
@@ -64,6 +73,20 @@ def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
     return out
 
 
+def _in_package(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
+
+
+def _from_import(node: ast.ImportFrom, package: list[str]) -> set[str]:
+    """The package modules a ``from … import …`` names (relative to ``package``, or absolute)."""
+    if not node.level:
+        return {node.module.removeprefix(PACKAGE).lstrip(".")} if node.module and _in_package(node.module) else set()
+    base = package[: len(package) - node.level + 1]
+    if node.module:
+        return {".".join([*base, node.module])}
+    return {".".join([*base, alias.name]) for alias in node.names}
+
+
 def imports_of(path: Path) -> set[str]:
     """The package modules ``path`` imports, as dotted names below the package ("store", "server.app")."""
     module = _module_name(path)
@@ -72,17 +95,10 @@ def imports_of(path: Path) -> set[str]:
     found: set[str] = set()
     for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                if node.module:
-                    found.add(".".join([*base, node.module]))
-                else:
-                    found.update(".".join([*base, alias.name]) for alias in node.names)
-            elif node.module and (node.module == PACKAGE or node.module.startswith(PACKAGE + ".")):
-                found.add(node.module.removeprefix(PACKAGE).lstrip("."))
+            found |= _from_import(node, package)
         elif isinstance(node, ast.Import):
             found.update(alias.name.removeprefix(PACKAGE).lstrip(".") for alias in node.names
-                         if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."))
+                         if _in_package(alias.name))
     return {name for name in found if name} - {module}
 
 
@@ -118,6 +134,28 @@ def test_nothing_imports_cli_and_only_cli_imports_server() -> None:
     assert sorted(m for m, targets in graph.items() if "cli" in {layer(t) for t in targets}) == []
     assert sorted(m for m, targets in graph.items()
                   if layer(m) not in ("cli", "server") and "server" in {layer(t) for t in targets}) == []
+
+
+def _inside_a_package(module: str) -> bool:
+    return layer(module) in PACKAGES and module not in PACKAGES
+
+
+def test_modules_inside_packages_are_private() -> None:
+    inside = [m for m in import_graph() if _inside_a_package(m)]
+    assert inside, "the packages have modules"
+    assert [m for m in inside if not m.rsplit(".", 1)[-1].startswith("_")] == []
+
+
+def test_nothing_outside_a_package_imports_its_private_modules() -> None:
+    wrong = sorted(f"{module or PACKAGE} imports {target}" for module, targets in import_graph().items()
+                   for target in targets if _inside_a_package(target) and layer(module) != layer(target))
+    assert wrong == [], "import the package, not its private modules"
+
+
+def test_no_private_module_imports_its_own_package() -> None:
+    wrong = sorted(f"{module} imports {target}" for module, targets in import_graph().items()
+                   for target in targets if _inside_a_package(module) and target == layer(module))
+    assert wrong == [], "the package's __init__ imports its modules, not the other way round"
 
 
 def test_no_import_cycles() -> None:

@@ -10,32 +10,13 @@ from __future__ import annotations
 
 import pytest
 
+from cstograph.namespaces import sparql_prefixes
 from cstograph.store import GraphStore
 
 S000, S002, S003, S004 = ("000_bc88a2134bb8f35b.txt", "002_f91b04b62670fa7f.txt",
                           "003_c2a6dec94f66bae9.txt", "004_31ac2e71aae4dd18.txt")
 
-PREFIXES = """
-PREFIX cst: <https://w3id.org/cstograph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX state: <https://w3id.org/cstograph/id/state/>
-PREFIX organization: <https://w3id.org/cstograph/id/organization/>
-PREFIX body: <https://w3id.org/cstograph/id/body/>
-PREFIX formation: <https://w3id.org/cstograph/id/formation/>
-PREFIX person: <https://w3id.org/cstograph/id/person/>
-PREFIX post: <https://w3id.org/cstograph/id/post/>
-PREFIX event: <https://w3id.org/cstograph/id/event/>
-PREFIX operation: <https://w3id.org/cstograph/id/operation/>
-PREFIX stat: <https://w3id.org/cstograph/id/statistic/>
-PREFIX place: <https://w3id.org/cstograph/id/place/>
-PREFIX source: <https://w3id.org/cstograph/id/source/>
-PREFIX work: <https://w3id.org/cstograph/id/work/>
-PREFIX claim: <https://w3id.org/cstograph/id/claim/>
-PREFIX recommendation: <https://w3id.org/cstograph/id/recommendation/>
-"""
+PREFIXES = sparql_prefixes()  # the project's one prefix table (cstograph.namespaces)
 
 
 def stat(of: str, measure: str) -> str:
@@ -287,7 +268,7 @@ def test_checklist_is_large_and_covers_all_four_documents() -> None:
 
 @pytest.mark.parametrize(("question", "answer", "seed", "sparql"), CHECKLIST, ids=_ids())
 def test_fact_is_answerable_and_cites_its_seed(question: str, answer: str, seed: str, sparql: str, store: GraphStore) -> None:
-    text = PREFIXES + "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" + sparql
+    text = PREFIXES + sparql
     rows = store.select(text)
     matching = [r for r in rows if r.get("answer") is not None and r["answer"].value == answer]
     assert matching, f"{question}: expected {answer!r}, got {sorted({r['answer'].value for r in rows if r.get('answer')})}"

@@ -12,7 +12,7 @@ import pytest
 
 from cstograph.config import Settings
 from cstograph.errors import InputError
-from cstograph.link import VERIFIED_WIKIDATA, fetch_wikidata, link
+from cstograph.link import fetch_wikidata, link, load_reference
 from tests.conftest import FIXTURES, PROJECT_DIR, cstograph_command
 
 EXPORT = FIXTURES / "wikidata-export.ttl"
@@ -36,7 +36,7 @@ def test_link_reproduces_the_hand_written_wikidata_links() -> None:
     assert computed == written
     assert not report.of("conflict", "wikidata") and not report.of("missing", "wikidata")
     assert (ID + "state/ARM", "http://www.wikidata.org/entity/Q399") in computed
-    assert len(computed) == len(VERIFIED_WIKIDATA)
+    assert len(computed) == len(load_reference(Settings.discover(project_dir=PROJECT_DIR)).wikidata)
 
 
 def test_comparison_with_a_wikidata_export_reports_the_disagreements(project_copy: Path) -> None:
@@ -87,7 +87,8 @@ def test_link_writes_the_link_set_with_method_and_date(project_copy: Path) -> No
           rdf:object ?o ; dcterms:created ?created }"""))
     assert [(r["o"].value, r["created"].value) for r in records] == [
         ("http://www.wikidata.org/entity/Q399", "2026-01-02")]
-    assert int(by_name["wikidata"]["n"].value) == len(VERIFIED_WIKIDATA)
+    reference = load_reference(Settings.discover(project_dir=project_copy))
+    assert int(by_name["wikidata"]["n"].value) == len(reference.wikidata)
     # Writing is idempotent for a given date.
     before = out.read_bytes()
     assert run_link(project_copy, "--date", "2026-01-02").returncode == 0

@@ -19,7 +19,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=600, check=False)
 
 
-@pytest.mark.parametrize("args", [("ruff", "check", "src", "tests", "bench"), ("mypy", "src")],
+@pytest.mark.parametrize("args", [("ruff", "check", "src", "tests", "bench", "scripts"), ("mypy", "src")],
                          ids=["ruff", "mypy"])
 def test_check_is_clean(args: tuple[str, ...]) -> None:
     run = _run(*args)

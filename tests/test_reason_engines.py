@@ -18,7 +18,7 @@ from cstograph.errors import InconsistencyError
 from cstograph.load import load_graph
 from cstograph.namespaces import INFERRED_GRAPH
 from cstograph.pipeline import DATASET_NQ, MANIFEST, asserted_sources, build
-from cstograph.reason import _read_nquads, explain, fast_path_obstacles, profile_warnings, reason
+from cstograph.reason import explain, fast_path_obstacles, profile_warnings, read_nquads, reason
 
 from .conftest import FIXTURES, PROJECT_DIR
 
@@ -164,7 +164,7 @@ def test_closure_is_reused_when_only_shapes_change(project_copy: Path, tmp_path:
     assert second.manifest["inferred_triples"] == first.manifest["inferred_triples"]
     assert json.loads((second.path / MANIFEST).read_text())["reasoning"]["closure_reused"] is True
     # the cached inferred triples share their blank nodes with the asserted graphs they come from
-    ds = _read_nquads(second.path / DATASET_NQ)
+    ds = read_nquads(second.path / DATASET_NQ)
     asserted_bnodes = {n for g in ds.graphs() if g.identifier != INFERRED_GRAPH for t in g for n in t
                        if isinstance(n, BNode)}
     inferred_bnodes = {n for t in ds.graph(INFERRED_GRAPH) for n in t if isinstance(n, BNode)}

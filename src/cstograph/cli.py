@@ -11,10 +11,13 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .errors import CstographError, InconsistencyError, InputError, QueryError, ValidationFailed
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, URIRef
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -39,12 +42,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 # --- validate ----------------------------------------------------------------------------------------
+def _with_user_files(settings: Settings, given: list[Path], *, alone: bool) -> tuple[Dataset, dict[URIRef, str]]:
+    """The project without the given files (a given project file replaces its own graph), then each given
+    file in its own graph (its file: URI); ``alone``: the ontology and the files only."""
+    from .load import load_dataset
+    from .validate import user_graph_name
+
+    given_set = {p.resolve() for p in given}
+    project = [settings.ontology_file] if alone else [
+        settings.ontology_file, *(f for f in settings.data_files() if f.resolve() not in given_set)]
+    ds = load_dataset(project, data_dir=settings.data_dir)
+    users = {}
+    for path in given:
+        name = user_graph_name(path)
+        target = ds.graph(name)
+        for g in load_dataset([path]).graphs():
+            for t in g:
+                target.add(t)
+        users[name] = str(path)
+    return ds, users
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the project's data, or the given files TOGETHER with the project (the report then shows
     the results that involve the given files' triples; ``--alone``: the files without the project)."""
-    from .load import load_dataset, load_graph
+    from .load import load_graph
     from .pipeline import asserted_sources
-    from .validate import user_graph_name, validate_dataset
+    from .validate import validate_dataset
 
     settings = _settings(args)
     shapes_dir = Path(args.shapes) if args.shapes else settings.shapes_dir
@@ -56,20 +80,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
     if given:
-        # the project without the given files (a given project file replaces its own graph), then the files
-        given_set = {p.resolve() for p in given}
-        project = [settings.ontology_file] if args.alone else [
-            settings.ontology_file, *(f for f in settings.data_files() if f.resolve() not in given_set)]
-        ds = load_dataset(project, data_dir=settings.data_dir)
-        users = {}
-        for path in given:
-            name = user_graph_name(path)
-            parsed = load_dataset([path])
-            target = ds.graph(name)
-            for g in parsed.graphs():
-                for t in g:
-                    target.add(t)
-            users[name] = str(path)
+        ds, users = _with_user_files(settings, given, alone=args.alone)
         report = validate_dataset(ds, load_graph(shape_files), user_graphs=users, sources=users)
     else:
         report = validate_dataset(asserted_sources(settings), load_graph(shape_files))

@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .namespaces import curie
 from .queries import NamedQuery, parse_query_file
 from .store import GraphStore
 
@@ -75,14 +76,35 @@ def compliance_report(store: GraphStore, queries_dir: Path) -> list[Finding]:
     return findings
 
 
-def _short(iri: str | None) -> str:
-    if not iri:
-        return "-"
-    for prefix, base in (("event:", "/id/event/"), ("article:", "/id/article/"), ("version:", "/id/article-version/"),
-                         ("obligation:", "/id/obligation/"), ("state:", "/id/state/")):
-        if base in iri:
-            return prefix + iri.split(base, 1)[1]
-    return iri
+def _name(iri: str | None) -> str:
+    """A resource of the report by its prefixed name (:func:`~cstograph.namespaces.curie`), ``-`` for none."""
+    return curie(iri) if iri else "-"
+
+
+def _csv(findings: list[Finding]) -> str:
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(Finding.__dataclass_fields__), lineterminator="\n")
+    w.writeheader()
+    for f in findings:
+        w.writerow({k: " ".join(v) if isinstance(v, tuple | list) else ("" if v is None else v)
+                    for k, v in asdict(f).items()})
+    return out.getvalue()
+
+
+def _text(findings: list[Finding]) -> str:
+    lines = [f"Obligation compliance: {len(findings)} triggering event(s)"]
+    for f in findings:
+        lines += [
+            "",
+            f"{f.date}  {f.event_label}  [{_name(f.event)}]",
+            f"  obligation: {_name(f.obligation)} — {_name(f.article)}, version in force: {_name(f.version)}",
+            f"  condition:  {f.condition or 'none'}",
+            f"  parties:    {' '.join(_name(p) for p in f.parties) or '-'}",
+            f"  bound:      {' '.join(f.bound) or '-'}",
+            f"  followed:   {'; '.join(f.responses) or 'nothing recorded'}",
+            f"  verdict:    {f.verdict.upper()} — {f.reason}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def render(findings: list[Finding], fmt: str = "text") -> str:
@@ -90,27 +112,7 @@ def render(findings: list[Finding], fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
-        fields = [f for f in Finding.__dataclass_fields__]
-        w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        for f in findings:
-            d = asdict(f)
-            w.writerow({k: " ".join(v) if isinstance(v, tuple | list) else ("" if v is None else v)
-                        for k, v in d.items()})
-        return out.getvalue()
+        return _csv(findings)
     if fmt != "text":
         raise ValueError(f"unknown format {fmt!r}")
-    lines = [f"Obligation compliance: {len(findings)} triggering event(s)"]
-    for f in findings:
-        lines += [
-            "",
-            f"{f.date}  {f.event_label}  [{_short(f.event)}]",
-            f"  obligation: {_short(f.obligation)} — {_short(f.article)}, version in force: {_short(f.version)}",
-            f"  condition:  {f.condition or 'none'}",
-            f"  parties:    {' '.join(_short(p) for p in f.parties) or '-'}",
-            f"  bound:      {' '.join(f.bound) or '-'}",
-            f"  followed:   {'; '.join(f.responses) or 'nothing recorded'}",
-            f"  verdict:    {f.verdict.upper()} — {f.reason}",
-        ]
-    return "\n".join(lines) + "\n"
+    return _text(findings)

@@ -9,7 +9,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, RDFSyntaxError
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from .namespaces import GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 
 __all__ = ["FORMATS", "graph_name_for", "load_dataset", "load_graph", "new_dataset", "parse_file"]
 
@@ -78,17 +78,12 @@ def parse_file(path: Path, graph: Graph | Dataset, *, format: str | None = None)
 
 
 def new_dataset() -> Dataset:
-    ds = Dataset(default_union=True)
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, replace=True)
-    return ds
+    return bind_prefixes(Dataset(default_union=True))
 
 
 def load_graph(paths: Iterable[Path]) -> Graph:
     """Parse several files into one plain graph (for shapes, fixtures)."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, replace=True)
+    g = bind_prefixes(Graph())
     for path in paths:
         parse_file(Path(path), g)
     return g

@@ -1,28 +1,64 @@
-"""IRIs of the graph: one base, the ontology namespace, one namespace per instance type.
+"""The vocabulary: every namespace the project uses, its prefix, and the one way to write IRIs short.
 
-Instance IRIs are slash IRIs ``https://w3id.org/cstograph/id/<type>/<slug>``; a Turtle prefixed name
-cannot contain ``/``, so each type has its own prefix (``state:ARM``).
+One table, :data:`PREFIXES`, is the source of every prefix: graphs and serializers bind it
+(:func:`bind_prefixes`), messages and reports shorten IRIs with it (:func:`curie`, :func:`n3`), SPARQL
+written in Python declares it (:func:`sparql_prefixes`), and tests read names with it (:func:`expand`).
+
+- **Ours**: ``cst:`` (the ontology; *closed*: :data:`CST` holds exactly the terms of
+  ``ontology/cstograph.ttl``, generated into ``_cst.py`` and checked against the ontology by a test, so a
+  typo is a mypy error), ``shape:`` (named SHACL shapes), ``graph:`` (named graphs), ``void:`` targets
+  under ``BASE + "void#"``, and one namespace per instance type (``state:ARM``; instance IRIs are slash IRIs
+  ``https://w3id.org/cstograph/id/<type>/<slug>`` and a Turtle prefixed name cannot contain ``/``). The
+  instance, shape and graph namespaces are open: their names are data, not vocabulary.
+- **Others'**: RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, FOAF, VOID and SH are rdflib's closed namespaces;
+  ORG, ELI, SEM and Wikidata's (``wd:``, ``wdt:``, ``p:``, ``ps:``, ``pq:``) are declared here.
+
+pyoxigraph terms come from the same IRIs: :func:`to_ox` turns any rdflib term into its pyoxigraph twin
+(``to_ox(RDFS.label)``), :func:`rdflib_term` the other way round.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+from rdflib.term import Node
+
+from ._cst import CST
+
+__all__ = [
+    "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
+    "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "SEM",
+    "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
+    "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
+]
 
 BASE: Final = "https://w3id.org/cstograph/"
-CST: Final = Namespace(BASE + "ontology#")
 ONTOLOGY_IRI: Final = BASE + "ontology"
 GRAPH: Final = Namespace(BASE + "graph/")
 ID: Final = Namespace(BASE + "id/")
+#: Named SHACL shapes (``shapes/*.ttl``).
+SHAPE: Final = Namespace(BASE + "shapes#")
+#: The dataset's own VoID descriptions: ``void#cstograph``, ``void#linkset-wikidata``…
+VOID_BASE: Final = Namespace(BASE + "void#")
 
 ORG: Final = Namespace("http://www.w3.org/ns/org#")
 ELI: Final = Namespace("http://data.europa.eu/eli/ontology#")
 SEM: Final = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+#: Wikidata: items, truthy statements, and the statement model (``p:P463`` → statement → ``ps:P463``,
+#: qualifiers ``pq:P580``/``pq:P582``).
 WD: Final = Namespace("http://www.wikidata.org/entity/")
-SH: Final = Namespace("http://www.w3.org/ns/shacl#")
+WDT: Final = Namespace("http://www.wikidata.org/prop/direct/")
+P: Final = Namespace("http://www.wikidata.org/prop/")
+PS: Final = Namespace("http://www.wikidata.org/prop/statement/")
+PQ: Final = Namespace("http://www.wikidata.org/prop/qualifier/")
+#: owlrl's vocabulary for the clashes it finds (``owlrl.Namespaces.ERRNS``); never published.
+ERR: Final = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 #: Named graph holding the inferred triples (OWL 2 RL closure minus what is asserted).
 INFERRED_GRAPH: Final = GRAPH["inferred"]
@@ -61,8 +97,8 @@ def instance_namespace(prefix: str) -> Namespace:
     return Namespace(f"{ID}{INSTANCE_TYPES[prefix]}/")
 
 
-#: Prefixes bound in every graph and result the project writes.
-PREFIXES: Final = MappingProxyType(
+#: The prefix table: bound in every graph and result the project writes, used by every short name.
+PREFIXES: Final[Mapping[str, Namespace | type]] = MappingProxyType(
     {
         "cst": CST,
         "rdf": RDF,
@@ -80,5 +116,98 @@ PREFIXES: Final = MappingProxyType(
         "sh": SH,
         "graph": GRAPH,
         **{p: instance_namespace(p) for p in INSTANCE_TYPES},
+        "shape": SHAPE,
+        "void": VOID,
+        "wdt": WDT,
+        "p": P,
+        "ps": PS,
+        "pq": PQ,
     }
 )
+_BY_LENGTH: Final = tuple(sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()),
+                                 key=lambda item: -len(item[0])))
+# A local part written as is in a prefixed name (Turtle PN_LOCAL without escapes; SPARQL alike).
+_LOCAL: Final = re.compile(r"(?:[\w](?:[\w.\-]*[\w\-])?)?")
+
+
+class _Binds(Protocol):
+    def bind(self, prefix: str, namespace: object, override: bool = ..., replace: bool = ...) -> None: ...
+
+
+B = TypeVar("B", bound=_Binds)
+
+
+def bind_prefixes(target: B) -> B:
+    """Bind every prefix of :data:`PREFIXES` on a Graph, Dataset or NamespaceManager; returns it."""
+    for prefix, ns in PREFIXES.items():
+        target.bind(prefix, ns, replace=True)
+    return target
+
+
+def curie(iri: str) -> str:
+    """The prefixed name of ``iri`` (``cst:State``, ``state:ARM``, ``wd:Q399``) by the longest namespace
+    of :data:`PREFIXES`, or ``iri`` itself when none fits (the rest would not be a plain local name)."""
+    for ns, prefix in _BY_LENGTH:
+        if iri.startswith(ns) and _LOCAL.fullmatch(iri, len(ns)):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def n3(term: Node) -> str:
+    """A term as Turtle writes it, for messages: ``cst:State``, ``<urn:x>``, ``_:b0``, ``"1"^^xsd:int``."""
+    if isinstance(term, URIRef):
+        short = curie(str(term))
+        return short if short != str(term) else f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = term.n3().rsplit("^^", 1)[0] if term.datatype is not None else term.n3()
+        return lexical + (f"^^{n3(term.datatype)}" if term.datatype is not None else "")
+    return str(term)
+
+
+def expand(name: str) -> URIRef:
+    """The IRI of a prefixed name of :data:`PREFIXES` (``state:ARM``) or of an ``<IRI>``.
+
+    Raises :class:`ValueError` for anything else (an unknown prefix, a bare word).
+    """
+    name = name.strip()
+    if name.startswith("<") and name.endswith(">"):
+        return URIRef(name[1:-1])
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES:
+        return URIRef(str(PREFIXES[prefix]) + local)
+    raise ValueError(f"not a prefixed name of a known prefix, nor an <IRI>: {name!r}")
+
+
+def sparql_prefixes(*prefixes: str) -> str:
+    """``PREFIX`` lines for SPARQL written in Python, from :data:`PREFIXES` (all of them when none given)."""
+    names: Iterable[str] = prefixes or PREFIXES
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in names)
+
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_ox(term: Node) -> OxTerm:
+    """The pyoxigraph term for an rdflib term (same IRI, same literal, same blank-node label)."""
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+def rdflib_term(term: object) -> Node:
+    """The rdflib term for a pyoxigraph term (an ``xsd:string`` literal becomes a plain literal)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return BNode(getattr(term, "value", str(term)))

@@ -24,7 +24,7 @@ from rdflib.namespace import RDF
 from .config import Settings
 from .errors import ValidationFailed
 from .load import load_dataset, load_graph
-from .namespaces import ONTOLOGY_GRAPH, PREFIXES
+from .namespaces import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes
 from .reason import Engine, closure_key, reason_dataset
 from .validate import ValidationOutcome, locate, validate_graph
 
@@ -73,9 +73,7 @@ def asserted_sources(settings: Settings) -> Dataset:
 
 
 def _union(ds: Dataset, *, exclude: tuple[URIRef, ...] = ()) -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, replace=True)
+    g = bind_prefixes(Graph())
     for ctx in ds.graphs():
         if ctx.identifier in exclude:
             continue

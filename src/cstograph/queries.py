@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-__all__ = ["NamedQuery", "Param", "load_queries", "parse_query_file"]
+from .namespaces import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+__all__ = ["XSD", "NamedQuery", "Param", "load_queries", "parse_query_file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class Param:
 
     def resolved_default(self, *, today: date | None = None) -> str | None:
         """The default value to bind, with ``today`` resolved to the current date (ISO 8601)."""
-        if self.default == "today" and self.datatype == XSD + "date":
+        if self.default == "today" and str(self.datatype) == str(XSD.date):
             return (today or date.today()).isoformat()
         return self.default
 
@@ -55,7 +55,7 @@ def _datatype(token: str) -> str:
     if token == "iri":
         return "iri"
     if token.startswith("xsd:"):
-        return XSD + token[4:]
+        return str(XSD) + token[4:]
     return token
 
 

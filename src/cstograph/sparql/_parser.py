@@ -262,55 +262,7 @@ class _Parser:
         return self.group_graph_pattern()
 
     def solution_modifier(self) -> int:  # [18]
-        depth = 0
-        if self.word("GROUP"):  # [19], [20]
-            self.expect_word("BY")
-            count = 0
-            while True:
-                token = self.peek()
-                if token.kind is TokenKind.VAR:
-                    self.next()
-                elif token.is_punct("("):
-                    self.next()
-                    self.enter()
-                    depth = max(depth, self.expression())
-                    if self.word("AS"):
-                        self.var()
-                    self.expect_punct(")")
-                    self.leave()
-                elif self._starts_call(token):
-                    depth = max(depth, self.call())
-                else:
-                    break
-                count += 1
-            if not count:
-                raise self.error("expected a grouping condition after GROUP BY")
-            depth += 1
-        if self.word("HAVING"):  # [21], [22]
-            count = 0
-            while self._starts_constraint(self.peek()):
-                depth = max(depth, self.constraint()) + 1
-                count += 1
-            if not count:
-                raise self.error("expected a condition after HAVING")
-        if self.word("ORDER"):  # [23], [24]
-            self.expect_word("BY")
-            count = 0
-            while True:
-                token = self.peek()
-                if token.is_word("ASC", "DESC"):
-                    self.next()
-                    depth = max(depth, self.bracketted_expression())
-                elif token.kind is TokenKind.VAR:
-                    self.next()
-                elif self._starts_constraint(token):
-                    depth = max(depth, self.constraint())
-                else:
-                    break
-                count += 1
-            if not count:
-                raise self.error("expected an ordering condition after ORDER BY")
-            depth += 1
+        depth = self.group_clause() + self.having_clause() + self.order_clause()
         seen: set[str] = set()  # [25]–[27]
         while self.peek().is_word("LIMIT", "OFFSET") and self.peek().text not in seen:
             seen.add(self.next().text)
@@ -318,6 +270,67 @@ class _Parser:
                 raise self.error("expected a non-negative integer")
             depth += 1
         return depth
+
+    def group_clause(self) -> int:  # [19], [20]
+        if not self.word("GROUP"):
+            return 0
+        self.expect_word("BY")
+        depth = 0
+        count = 0
+        while True:
+            token = self.peek()
+            if token.kind is TokenKind.VAR:
+                self.next()
+            elif token.is_punct("("):
+                self.next()
+                self.enter()
+                depth = max(depth, self.expression())
+                if self.word("AS"):
+                    self.var()
+                self.expect_punct(")")
+                self.leave()
+            elif self._starts_call(token):
+                depth = max(depth, self.call())
+            else:
+                break
+            count += 1
+        if not count:
+            raise self.error("expected a grouping condition after GROUP BY")
+        return depth + 1
+
+    def having_clause(self) -> int:  # [21], [22]
+        if not self.word("HAVING"):
+            return 0
+        depth = 0
+        count = 0
+        while self._starts_constraint(self.peek()):
+            depth = max(depth, self.constraint()) + 1
+            count += 1
+        if not count:
+            raise self.error("expected a condition after HAVING")
+        return depth
+
+    def order_clause(self) -> int:  # [23], [24]
+        if not self.word("ORDER"):
+            return 0
+        self.expect_word("BY")
+        depth = 0
+        count = 0
+        while True:
+            token = self.peek()
+            if token.is_word("ASC", "DESC"):
+                self.next()
+                depth = max(depth, self.bracketted_expression())
+            elif token.kind is TokenKind.VAR:
+                self.next()
+            elif self._starts_constraint(token):
+                depth = max(depth, self.constraint())
+            else:
+                break
+            count += 1
+        if not count:
+            raise self.error("expected an ordering condition after ORDER BY")
+        return depth + 1
 
     def values_clause(self) -> int:  # [28]
         if self.word("VALUES"):

@@ -1,0 +1,133 @@
+"""OWL 2 Profiles §4.3, Table 9 (the semantics of schema vocabulary, ``scm-*``): the closed TBox.
+
+The schema triples (class and property hierarchies, inverses, chains, domains and ranges,
+characteristics, disjointness; a few hundred) are closed by owlrl, which applies the ``scm-*`` rules
+among the others; the ABox rules (Tables 5 and 7) then look their axioms up in the tables of
+:class:`Schema`, so that ``cax-eqc1/2`` and ``prp-eqp1/2`` come for free through the closed hierarchies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import owlrl
+from rdflib import Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from ..namespaces import OWL, RDF, RDFS
+from ._facts import Triple
+
+__all__ = ["Schema", "is_schema_triple"]
+
+_SCHEMA_PREDICATES = frozenset({
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDF.first, RDF.rest,
+    OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.propertyChainAxiom, OWL.disjointWith,
+    OWL.members, OWL.onProperty, OWL.onProperties, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue,
+    OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.minCardinality, OWL.minQualifiedCardinality,
+    OWL.cardinality, OWL.qualifiedCardinality, OWL.onClass, OWL.onDataRange, OWL.intersectionOf,
+    OWL.unionOf, OWL.complementOf, OWL.oneOf, OWL.hasKey, OWL.propertyDisjointWith, OWL.disjointUnionOf,
+    OWL.hasSelf, OWL.datatypeComplementOf, OWL.withRestrictions, OWL.onDatatype,
+})
+_SCHEMA_TYPES = frozenset({
+    OWL.Class, RDFS.Class, RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
+    OWL.AsymmetricProperty, OWL.ReflexiveProperty, OWL.IrreflexiveProperty, OWL.Restriction,
+    OWL.AllDisjointClasses, OWL.AllDisjointProperties, OWL.Ontology, RDFS.Datatype, OWL.DataRange,
+})
+
+
+def is_schema_triple(t: Triple) -> bool:
+    """A TBox triple: a schema predicate, or a declaration typed with RDFS/OWL's own classes."""
+    s, p, o = t
+    return p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES)
+
+
+def owlrl_closure(graph: Graph) -> None:
+    """Expand ``graph`` in place with owlrl's OWL 2 RL rules (no axiomatic or datatype triples)."""
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+
+
+def _table(g: Graph, pred: URIRef, *, reflexive_ok: bool = False) -> dict[Node, frozenset[Node]]:
+    out: defaultdict[Node, set[Node]] = defaultdict(set)
+    for s, o in g.subject_objects(pred):
+        if s != o or reflexive_ok:
+            out[s].add(o)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _inverses(g: Graph) -> dict[Node, frozenset[Node]]:
+    inverses: defaultdict[Node, set[Node]] = defaultdict(set)
+    for p, q in g.subject_objects(OWL.inverseOf):
+        inverses[p].add(q)
+        inverses[q].add(p)
+    return {k: frozenset(v) for k, v in inverses.items()}
+
+
+def _chains(g: Graph) -> tuple[tuple[Node, tuple[Node, ...]], ...]:
+    chains = []
+    for q, head in g.subject_objects(OWL.propertyChainAxiom):
+        steps = tuple(Collection(g, head))
+        if steps:
+            chains.append((q, steps))
+    return tuple(sorted(chains, key=lambda c: str(c[0])))
+
+
+def _disjoint(g: Graph) -> tuple[tuple[tuple[Node, ...], Node, str], ...]:
+    disjoint: list[tuple[tuple[Node, ...], Node, str]] = [
+        ((c, d), c, "cax-dw") for c, d in g.subject_objects(OWL.disjointWith)]
+    for axiom in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = g.value(axiom, OWL.members)
+        if members is not None:
+            disjoint.append((tuple(Collection(g, members)), axiom, "cax-adc"))
+    return tuple(disjoint)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """The rule tables of a closed TBox: everything the ABox rules look up.
+
+    Hierarchies are closed (``superclasses[C]`` holds every entailed superclass, ``cax-eqc`` included).
+    """
+
+    graph: Graph
+    superclasses: dict[Node, frozenset[Node]]
+    superproperties: dict[Node, frozenset[Node]]
+    inverses: dict[Node, frozenset[Node]]
+    domains: dict[Node, frozenset[Node]]
+    ranges: dict[Node, frozenset[Node]]
+    transitive: frozenset[Node]
+    symmetric: frozenset[Node]
+    chains: tuple[tuple[Node, tuple[Node, ...]], ...]
+    #: (classes declared pairwise disjoint, the axiom's subject, "cax-dw" or "cax-adc")
+    disjoint: tuple[tuple[tuple[Node, ...], Node, str], ...]
+    #: property → (chain property, chain, position of the property in the chain), for ``prp-spo2``
+    chain_steps: dict[Node, tuple[tuple[Node, tuple[Node, ...], int], ...]]
+
+    @classmethod
+    def from_triples(cls, tbox: Iterable[Triple]) -> Schema:
+        """Close the TBox with owlrl (schema rules ``scm-*``) and read the rule tables off it."""
+        g = Graph()
+        for t in tbox:
+            g.add(t)
+        owlrl_closure(g)
+        chains = _chains(g)
+        steps: defaultdict[Node, list[tuple[Node, tuple[Node, ...], int]]] = defaultdict(list)
+        for q, chain in chains:
+            for i, p in enumerate(chain):
+                steps[p].append((q, chain, i))
+        return cls(
+            graph=g,
+            superclasses=_table(g, RDFS.subClassOf),
+            superproperties=_table(g, RDFS.subPropertyOf),
+            inverses=_inverses(g),
+            domains=_table(g, RDFS.domain, reflexive_ok=True),
+            ranges=_table(g, RDFS.range, reflexive_ok=True),
+            transitive=frozenset(g.subjects(RDF.type, OWL.TransitiveProperty)),
+            symmetric=frozenset(g.subjects(RDF.type, OWL.SymmetricProperty)),
+            chains=chains,
+            disjoint=_disjoint(g),
+            chain_steps={p: tuple(v) for p, v in steps.items()},
+        )

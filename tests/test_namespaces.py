@@ -1,0 +1,142 @@
+"""The vocabulary module: the closed ``cst:`` namespace is the ontology's, one prefix table, one
+``curie``/``expand``, and pyoxigraph and rdflib terms from the same IRIs."""
+
+from __future__ import annotations
+
+import importlib.util
+from types import ModuleType
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+import cstograph.namespaces as ns
+from cstograph.namespaces import (
+    CST,
+    OWL,
+    PREFIXES,
+    RDFS,
+    SHAPE,
+    WD,
+    WDT,
+    XSD,
+    P,
+    bind_prefixes,
+    curie,
+    expand,
+    n3,
+    rdflib_term,
+    sparql_prefixes,
+    to_ox,
+)
+
+from .conftest import PROJECT_DIR
+
+
+def generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("cst_namespace", PROJECT_DIR / "scripts" / "cst_namespace.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cst_is_exactly_the_ontology() -> None:
+    """src/cstograph/_cst.py is what scripts/cst_namespace.py makes of ontology/cstograph.ttl today
+    (after changing the ontology's terms: .venv/bin/python scripts/cst_namespace.py)."""
+    gen = generator()
+    terms = gen.ontology_terms()
+    assert len(terms) > 200 and "State" in terms
+    written = (PROJECT_DIR / "src" / "cstograph" / "_cst.py").read_text(encoding="utf-8")
+    assert written == gen.source(terms), "regenerate: .venv/bin/python scripts/cst_namespace.py"
+    assert str(CST) == ns.BASE + "ontology#"
+
+
+def test_cst_is_closed() -> None:
+    assert CST.State == URIRef(ns.BASE + "ontology#State") == CST["State"]
+    with pytest.raises(AttributeError):
+        CST.Stat  # noqa: B018 - the lookup is the test
+    with pytest.raises(AttributeError):
+        CST["Stat"]
+
+
+def test_one_prefix_table_without_clashes() -> None:
+    assert len({str(v) for v in PREFIXES.values()}) == len(PREFIXES)
+    assert {"cst", "shape", "void", "wd", "wdt", "state", "graph", "sh"} <= set(PREFIXES)
+    g = bind_prefixes(Graph())
+    bound = dict(g.namespaces())
+    assert all(bound[p] == URIRef(str(v)) for p, v in PREFIXES.items())
+
+
+@pytest.mark.parametrize("iri, name", [
+    (str(CST.State), "cst:State"),
+    (ns.BASE + "id/state/ARM", "state:ARM"),
+    (ns.BASE + "id/article-version/cst-4-1992", "version:cst-4-1992"),
+    (ns.BASE + "id/work/000-ref-14", "work:000-ref-14"),
+    (str(SHAPE.MembershipOverlapShape), "shape:MembershipOverlapShape"),
+    (str(WD.Q399), "wd:Q399"),
+    (str(WDT.P298), "wdt:P298"),  # the longest namespace wins over p:
+    (str(P.P463), "p:P463"),
+    (str(RDFS.label), "rdfs:label"),
+])
+def test_curie_and_expand_are_inverse(iri: str, name: str) -> None:
+    assert curie(iri) == name
+    assert expand(name) == URIRef(iri)
+
+
+@pytest.mark.parametrize("iri", [
+    "http://example.org/x",  # no prefix
+    ns.BASE + "id/state/ARM/history",  # a '/' in what would be the local part
+    ns.BASE + "ontology#a#b",
+    ns.BASE + "id/state/AR M",
+])
+def test_curie_leaves_what_no_prefix_names(iri: str) -> None:
+    assert curie(iri) == iri
+
+
+def test_expand_refuses_unknown_names() -> None:
+    assert expand("<urn:x:y>") == URIRef("urn:x:y")
+    for bad in ("nope:x", "state", "http://example.org/x"):
+        with pytest.raises(ValueError):
+            expand(bad)
+
+
+def test_n3_writes_terms_as_turtle_does() -> None:
+    assert n3(CST.State) == "cst:State"
+    assert n3(URIRef("urn:x")) == "<urn:x>"
+    assert n3(BNode("b0")) == "_:b0"
+    assert n3(Literal("2022-01-05", datatype=XSD.date)) == '"2022-01-05"^^xsd:date'
+    assert n3(Literal("Армения", lang="ru")) == '"Армения"@ru'
+    assert n3(Literal("plain")) == '"plain"'
+
+
+@pytest.mark.parametrize("term", [
+    CST.State, Literal("x"), Literal("x", lang="en"), Literal("5", datatype=XSD.integer), BNode("b1"),
+])
+def test_oxigraph_and_rdflib_terms_round_trip(term: URIRef | Literal | BNode) -> None:
+    assert rdflib_term(to_ox(term)) == term
+
+
+def test_to_ox_gives_the_same_iri() -> None:
+    assert to_ox(RDFS.label) == ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    assert to_ox(Literal("2022", datatype=XSD.gYear)) == ox.Literal("2022", datatype=ox.NamedNode(str(XSD.gYear)))
+
+
+def test_sparql_prefixes_declare_the_table() -> None:
+    query = sparql_prefixes("cst", "owl") + "ASK { cst:State a owl:Class }"
+    store = ox.Store()
+    store.add(ox.Quad(to_ox(CST.State), to_ox(ns.RDF.type), to_ox(OWL.Class)))
+    assert bool(store.query(query))
+    everything = sparql_prefixes()
+    assert everything.count("PREFIX ") == len(PREFIXES)
+
+
+def test_all_is_the_public_surface() -> None:
+    assert sorted(ns.__all__) == sorted([
+        "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
+        "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "SEM",
+        "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
+        "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
+    ])
+    for name in ns.__all__:
+        assert hasattr(ns, name), name
