@@ -3,7 +3,7 @@
 A citation of ``source:ref-reference-readme`` names the part it quotes in its ``cst:locator``:
 
 - ``"<Section>, row <cells>"`` — a table row of the section whose cells include every comma-separated part
-  of ``<cells>`` exactly (``"Timeline, row 2012-06-28"``, ``"Identifiers for linking, row Russia"``,
+  of ``<cells>`` exactly (or a cell equal to the whole of ``<cells>``) (``"Timeline, row 2012-06-28"``, ``"Identifiers for linking, row Russia"``,
   ``"Secretaries General, row Valery Semerikov (acting), 2017-01-01 – 2017-05-02"``);
 - ``"Treaty texts, <bullet>"`` — the bullet that starts with ``<bullet>:`` or ``<bullet> (``
   (``"Treaty texts, Article 1"``, ``"Treaty texts, Charter Article 8"``);
@@ -56,8 +56,7 @@ def _section(name: str) -> str:
     return matches[0]
 
 
-def _row(section: str, key: str) -> Part:
-    wanted = [k.strip() for k in key.split(",")]
+def _rows(section: str, wanted: list[str]) -> list[tuple[str, list[str]]]:
     rows = []
     for line in _section(section).splitlines():
         if not line.startswith("|") or set(line) <= set("|- "):
@@ -65,6 +64,12 @@ def _row(section: str, key: str) -> Part:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if all(w in cells for w in wanted):
             rows.append((line, cells))
+    return rows
+
+
+def _row(section: str, key: str) -> Part:
+    """The row with a cell equal to ``key``; else the row whose cells include each comma-separated part."""
+    rows = _rows(section, [key]) or _rows(section, [k.strip() for k in key.split(",")])
     if len(rows) != 1:
         raise LookupError(f"{section}: {len(rows)} rows match {key!r}")
     line, cells = rows[0]
