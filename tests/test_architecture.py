@@ -20,7 +20,7 @@ SRC = PROJECT_DIR / "src" / PACKAGE
 
 # Modules that import nothing else of the package.
 FOUNDATION = frozenset({"namespaces", "config", "errors", "queries", "sparqltext"})
-STEPS = frozenset({"load", "validate", "reason", "link"})
+STEPS = frozenset({"load", "validate", "reason", "link", "checks", "export"})
 
 # Layer of a module (its first dotted part below the package; "__init__" for the package itself) →
 # the layers it may import.
