@@ -2,9 +2,9 @@
 
 A citation of ``source:ref-reference-readme`` names the part it quotes in its ``cst:locator``:
 
-- ``"<Section>, row <cells>"`` — a table row of the section whose cells include every comma-separated part
-  of ``<cells>`` exactly (or a cell equal to the whole of ``<cells>``) (``"Timeline, row 2012-06-28"``, ``"Identifiers for linking, row Russia"``,
-  ``"Secretaries General, row Valery Semerikov (acting), 2017-01-01 – 2017-05-02"``);
+- ``"<Section>, row <cells>"`` — a table row of the section with a cell equal to ``<cells>``, or whose cells
+  include every comma-separated part of it (``"Timeline, row 2012-06-28"``, ``"Identifiers for linking, row
+  Russia"``, ``"Secretaries General, row Valery Semerikov (acting), 2017-01-01 – 2017-05-02"``);
 - ``"Treaty texts, <bullet>"`` — the bullet that starts with ``<bullet>:`` or ``<bullet> (``
   (``"Treaty texts, Article 1"``, ``"Treaty texts, Charter Article 8"``);
 - ``"<Section>"`` — the whole section (``"Alliance datasets"``).
