@@ -26,7 +26,7 @@ SRC = PROJECT_DIR / "src" / PACKAGE
 # the foundation imports only the vocabulary.
 VOCABULARY = frozenset({"namespaces", "_cst"})
 FOUNDATION = frozenset({"config", "errors", "queries", "sparql"}) | VOCABULARY
-STEPS = frozenset({"load", "validate", "reason", "link"})
+STEPS = frozenset({"load", "validate", "reason", "link", "checks", "export"})
 PACKAGES = ("reason", "validate", "link")
 
 # Layer of a module (its first dotted part below the package; "__init__" for the package itself) →

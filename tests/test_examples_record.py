@@ -33,10 +33,11 @@ def test_example_query_matches_golden(golden: Path, store: GraphStore) -> None:
 
 
 def test_members_on_date_counts(store: GraphStore) -> None:
-    """The brief's figures: 9 parties on 1995-01-01, 6 on 2000-01-01, 6 today (Armenia frozen)."""
+    """The brief's figures: 9 parties on 1995-01-01, 6 on 2000-01-01; today 6 not suspended (Armenia frozen)
+    and Uzbekistan suspended since 2012 (the record gives no end of the suspension; issue 14, error 1)."""
     query = parse_query_file(QUERIES / "02-members-on-date.rq")
     counts = {}
     for day in ("1995-01-01", "2000-01-01", "2026-11-23"):
         rows = store.select(query.text, substitutions=RECORD.substitutions(query, {"date": day}))
-        counts[day] = len({r["state"].value for r in rows})
+        counts[day] = len({r["state"].value for r in rows if not r["status"].value.endswith("#Suspended")})
     assert counts == {"1995-01-01": 9, "2000-01-01": 6, "2026-11-23": 6}

@@ -19,6 +19,7 @@ class CST(DefinedNamespace):
     _NS = Namespace("https://w3id.org/cstograph/ontology#")
     _fail = True
 
+    Abstention: URIRef
     Accession: URIRef
     Adoption: URIRef
     Agent: URIRef
@@ -32,12 +33,18 @@ class CST(DefinedNamespace):
     ArticleVersion: URIRef
     Assessment: URIRef
     BorderClash: URIRef
+    Boycott: URIRef
+    CharacterizationScheme: URIRef
+    CharacterizedCoup: URIRef
+    CharacterizedRevolution: URIRef
     Charter: URIRef
+    CharterArticle8Threats: URIRef
     Citation: URIRef
     CitedWork: URIRef
     Claim: URIRef
     ConditionScheme: URIRef
     Consultation: URIRef
+    Contribution: URIRef
     Cooperation: URIRef
     CoupOrRevolution: URIRef
     DatePrecisionScheme: URIRef
@@ -45,6 +52,7 @@ class CST(DefinedNamespace):
     Defense: URIRef
     Deployment: URIRef
     DisputeAmongParties: URIRef
+    DisputeIssueScheme: URIRef
     Election: URIRef
     EndByNonRenewal: URIRef
     EndByStatusChange: URIRef
@@ -56,8 +64,23 @@ class CST(DefinedNamespace):
     Event: URIRef
     Exercise: URIRef
     FullMember: URIRef
+    FunctionAdministration: URIRef
+    FunctionCoordination: URIRef
+    FunctionCoordinationBetweenSessions: URIRef
+    FunctionDecisionMaking: URIRef
+    FunctionForeignPolicy: URIRef
+    FunctionMilitaryConstruction: URIRef
+    FunctionMilitaryPolicy: URIRef
+    FunctionMilitaryTechnicalCooperation: URIRef
+    FunctionPublicInformation: URIRef
+    FunctionScheme: URIRef
     GovernmentAgency: URIRef
+    HolderRequirementScheme: URIRef
     InternationalOrganization: URIRef
+    IssuePastures: URIRef
+    IssueRoads: URIRef
+    IssueTerritory: URIRef
+    IssueWater: URIRef
     LegalDocument: URIRef
     LegalDocumentPart: URIRef
     LegalEvent: URIRef
@@ -114,6 +137,7 @@ class CST(DefinedNamespace):
     PrecisionDay: URIRef
     PrecisionMonth: URIRef
     PrecisionYear: URIRef
+    Programme: URIRef
     Protocol: URIRef
     Ratification: URIRef
     RecGroupBorderSecurity: URIRef
@@ -121,11 +145,19 @@ class CST(DefinedNamespace):
     RecGroupStrategicCommunication: URIRef
     Recommendation: URIRef
     RecommendationGroupScheme: URIRef
+    RecurrenceAnnual: URIRef
+    RecurrencePermanent: URIRef
+    RecurrenceScheme: URIRef
     RecurringOperation: URIRef
     Referendum: URIRef
     Refusal: URIRef
+    RequestAssistance: URIRef
+    RequestConsultations: URIRef
     RequestForAssistance: URIRef
     RequestForConsultations: URIRef
+    RequestKindScheme: URIRef
+    RequestTroops: URIRef
+    RequirementCitizenOfMemberState: URIRef
     ResearchOrganization: URIRef
     Response: URIRef
     RoleAllParties: URIRef
@@ -143,6 +175,28 @@ class CST(DefinedNamespace):
     Statistic: URIRef
     Suspended: URIRef
     Suspension: URIRef
+    TakingOffice: URIRef
+    TaskCounterNarcotics: URIRef
+    TaskCounterTerrorism: URIRef
+    TaskDemining: URIRef
+    TaskFactFinding: URIRef
+    TaskInformationSecurity: URIRef
+    TaskMigrationControl: URIRef
+    TaskPeacekeeping: URIRef
+    TaskScheme: URIRef
+    TaskTraining: URIRef
+    ThreatAggression: URIRef
+    ThreatArmsTrafficking: URIRef
+    ThreatCybercrime: URIRef
+    ThreatDrugTrafficking: URIRef
+    ThreatExtremism: URIRef
+    ThreatHumanTrafficking: URIRef
+    ThreatIllegalMigration: URIRef
+    ThreatInformation: URIRef
+    ThreatOrganizedCrime: URIRef
+    ThreatScheme: URIRef
+    ThreatTerrorism: URIRef
+    ThreatToSecurity: URIRef
     ThreatToSecurityOfParty: URIRef
     TradeDispute: URIRef
     TransnationalThreat: URIRef
@@ -152,14 +206,17 @@ class CST(DefinedNamespace):
     Withdrawal: URIRef
     about: URIRef
     acting: URIRef
+    address: URIRef
     addressedTo: URIRef
     addressee: URIRef
+    addressesThreat: URIRef
     affectsMembership: URIRef
     affiliation: URIRef
     agent: URIRef
     amends: URIRef
     articleNumber: URIRef
     atopId: URIRef
+    attestedOn: URIRef
     author: URIRef
     basis: URIRef
     bearer: URIRef
@@ -167,11 +224,14 @@ class CST(DefinedNamespace):
     bibliographicCitation: URIRef
     bodyOf: URIRef
     borders: URIRef
+    capacity: URIRef
     casualtiesNote: URIRef
+    characterizedAs: URIRef
     citation: URIRef
     citedSource: URIRef
     cites: URIRef
     citizenOf: URIRef
+    claimDate: URIRef
     claimObject: URIRef
     claimProperty: URIRef
     claimText: URIRef
@@ -184,6 +244,8 @@ class CST(DefinedNamespace):
     conductedBy: URIRef
     constitutedBy: URIRef
     contradicts: URIRef
+    contributingState: URIRef
+    contributionTo: URIRef
     contributor: URIRef
     corroborates: URIRef
     cowAllianceId: URIRef
@@ -191,15 +253,26 @@ class CST(DefinedNamespace):
     date: URIRef
     datePrecision: URIRef
     deployedForce: URIRef
+    disputeIssue: URIRef
     disputedTerritory: URIRef
     disputesFact: URIRef
+    documentType: URIRef
     duration: URIRef
+    earliestEnd: URIRef
+    earliestStart: URIRef
+    educatedAt: URIRef
     endCause: URIRef
     endDate: URIRef
     endedBy: URIRef
     entryIntoForceDate: URIRef
     establishedOn: URIRef
+    extends: URIRef
+    foundingMember: URIRef
+    function: URIRef
+    guardsBorder: URIRef
+    handoverDay: URIRef
     hasBody: URIRef
+    hasContribution: URIRef
     hasMember: URIRef
     hasMembership: URIRef
     hasPart: URIRef
@@ -208,9 +281,11 @@ class CST(DefinedNamespace):
     headquarters: URIRef
     heldTerm: URIRef
     holder: URIRef
+    holderRequirement: URIRef
     imposedBy: URIRef
     imposes: URIRef
     inConflictWith: URIRef
+    inTerritoryOf: URIRef
     introducedBy: URIRef
     invokesArticle: URIRef
     isMemberOf: URIRef
@@ -218,6 +293,8 @@ class CST(DefinedNamespace):
     iso3166Alpha2: URIRef
     iso3166Alpha3: URIRef
     iso3166Numeric: URIRef
+    latestEnd: URIRef
+    latestStart: URIRef
     leadingState: URIRef
     locatedIn: URIRef
     locator: URIRef
@@ -226,6 +303,7 @@ class CST(DefinedNamespace):
     memberOf: URIRef
     membership: URIRef
     nominatingState: URIRef
+    nonSignatory: URIRef
     obligationType: URIRef
     occasionedBy: URIRef
     officialLanguage: URIRef
@@ -238,10 +316,14 @@ class CST(DefinedNamespace):
     quote: URIRef
     recommendationGroup: URIRef
     recommendationKey: URIRef
+    recurrence: URIRef
     referenceNumber: URIRef
     referenceStart: URIRef
     referenceTime: URIRef
+    reliesOn: URIRef
     reportedBy: URIRef
+    requestKind: URIRef
+    requestedBy: URIRef
     requester: URIRef
     requiredAction: URIRef
     responder: URIRef
@@ -257,12 +339,18 @@ class CST(DefinedNamespace):
     startDate: URIRef
     startedBy: URIRef
     stateOf: URIRef
+    statedMethod: URIRef
+    statedPurpose: URIRef
     statisticOf: URIRef
     status: URIRef
     subEventOf: URIRef
+    succeeds: URIRef
     supersedes: URIRef
     supportsFact: URIRef
+    target: URIRef
+    task: URIRef
     text: URIRef
+    titleTranslation: URIRef
     trigger: URIRef
     triggersObligation: URIRef
     unTreatySeriesNumber: URIRef

@@ -205,6 +205,28 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_FAILED if args.strict and report.conflicts else EXIT_OK
 
 
+# --- export ------------------------------------------------------------------------------------------
+def cmd_export(args: argparse.Namespace) -> int:
+    """Tidy CSV tables with a Frictionless data package (queries/export/*.rq on the build)."""
+    import pyoxigraph as ox
+
+    from .export import export
+    from .pipeline import DATASET_NQ, build
+
+    settings = _settings(args)
+    store = ox.Store()
+    if args.data:
+        for path in args.data:
+            store.load(path=str(path), format=ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")))
+    else:
+        if not (settings.current_build / DATASET_NQ).is_file():
+            build(settings)
+        store.bulk_load(path=str(settings.current_build / DATASET_NQ), format=ox.RdfFormat.N_QUADS)
+    for path in export(store, settings.queries_dir, args.out):
+        print(path)
+    return EXIT_OK
+
+
 # --- serve -------------------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
     from .namespaces import BASE
@@ -299,6 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 when a link or code conflicts")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("export", help="tidy CSV tables with a Frictionless data package (member spells, events, "
+                                      "requests, obligations by member, claims, disagreements)")
+    p.add_argument("--out", type=Path, default=Path("export"), help="folder to write (default: ./export)")
+    p.add_argument("--data", nargs="+", type=Path, help="export these RDF files instead of the build")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", help="serve the graph over HTTP (SPARQL 1.1 Protocol)")
     p.add_argument("--host", default="127.0.0.1")

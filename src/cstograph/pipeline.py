@@ -1,4 +1,4 @@
-"""The build pipeline: load → validate (SHACL) → reason (OWL 2 RL) → publish.
+"""The build pipeline: load → validate (SHACL) → reason (OWL 2 RL) → checks (``*-violation.rq``) → publish.
 
 A build is written into ``build/<input-hash>/`` and published by swapping the ``build/current``
 symlink atomically, so a failed build never replaces the last good one and nothing is half-written.
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
+from .checks import render_failures, run_checks
 from .config import Settings
 from .errors import ValidationFailed
 from .load import load_dataset, load_graph
@@ -52,7 +53,8 @@ class BuildResult:
 def input_files(settings: Settings) -> list[Path]:
     """Everything a build depends on, in a stable order."""
     code = sorted(Path(__file__).resolve().parent.rglob("*.py"))
-    return [settings.ontology_file, *settings.data_files(), *settings.shape_files(), *code]
+    checks = sorted((settings.queries_dir / "checks").glob("*-violation.rq"))
+    return [settings.ontology_file, *settings.data_files(), *settings.shape_files(), *checks, *code]
 
 
 def input_hash(settings: Settings) -> str:
@@ -140,6 +142,18 @@ def _publish(settings: Settings, target: Path) -> None:
     os.replace(tmp_link, link)
 
 
+def _run_violation_checks(settings: Settings, nquads: Path) -> list[str]:
+    """Run ``queries/checks/*-violation.rq`` on the dataset about to be published; raise ValidationFailed naming
+    the rows of every check that returns any. Returns the names of the checks run."""
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    results = run_checks(store, settings.queries_dir)
+    if any(not r.passed for r in results):
+        raise ValidationFailed("violation checks failed (queries/checks/*-violation.rq must return no rows):\n"
+                               + render_failures(results))
+    return [r.check.name for r in results]
+
+
 def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = None,
           engine: Engine = "fast") -> BuildResult:
     """Build the publishable dataset. Raises InputError (bad input) or ValidationFailed / InconsistencyError."""
@@ -180,6 +194,7 @@ def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = 
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=settings.build_dir))
     try:
         write_dataset(published, tmp / DATASET_NQ, tmp / DATASET_TRIG)
+        checks = _run_violation_checks(settings, tmp / DATASET_NQ)
         if outcome is not None:
             outcome.report.serialize(tmp / VALIDATION_TTL, format="turtle")
         manifest = {
@@ -190,6 +205,7 @@ def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = 
                 "reason": round(t_reason - t_validate, 3),
             },
             "inferred_triples": len(inferred),
+            "checks": checks,
             "reasoning": reasoning.summary(),
             "validation": None
             if outcome is None
