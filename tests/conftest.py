@@ -22,6 +22,8 @@ from cstograph.config import Settings
 from cstograph.pipeline import DATASET_NQ, BuildResult, build
 from cstograph.store import GraphStore
 
+from . import _netguard
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -63,9 +65,22 @@ def store(dataset_file: Path) -> GraphStore:
 
 
 def free_port() -> int:
+    """A free loopback port, which the network guard then lets this test process connect to."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        return _netguard.allow(int(s.getsockname()[1]))
+
+
+_netguard.install()
+
+
+@pytest.fixture(autouse=True)
+def _network_guard() -> Iterator[None]:
+    """Fail a test in which this process tried to reach anything but its own loopback ports."""
+    _netguard.GUARD.take_violations()
+    yield
+    violations = _netguard.GUARD.take_violations()
+    assert not violations, "the test tried to reach the network: " + "; ".join(violations)
 
 
 @dataclass

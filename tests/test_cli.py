@@ -61,7 +61,7 @@ def test_turtle_syntax_error_names_file_line_column_and_keeps_last_good_build(
     assert "newline found in string literal" in proc.stderr
     assert (build_dir / "current").resolve() == good
     assert sorted(p.name for p in build_dir.iterdir() if not p.name.startswith(("failed", "closure"))) == sorted(
-        ["current", good.name])  # closure/: the reasoner's cache, keyed by ontology + data
+        [".lock", "current", good.name])  # closure/: the reasoner's cache; .lock: the build lock
 
 
 def test_unknown_command_gets_usage_and_exit_2() -> None:

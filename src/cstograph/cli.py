@@ -260,8 +260,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     web = WebOptions(host=args.host, port=args.port, workers=args.workers, threads=args.threads,
                      access_log=args.access_log, request_timeout=args.request_timeout,
+                     idle_timeout=args.idle_timeout,
                      max_body_bytes=max(args.max_body_bytes, config.validation_body_limit))
-    return serve(config, store, web, announce=lambda line: print(line, flush=True))
+    try:
+        return serve(config, store, web, announce=lambda line: print(line, flush=True))
+    except OSError as exc:
+        print(f"cstograph: error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 # --- parser ------------------------------------------------------------------------------------------
@@ -341,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query-memory", type=int, default=2048, help="memory a query may use, in MiB")
     p.add_argument("--request-timeout", type=float, default=10.0,
                    help="seconds a client has to send a whole request (slower clients are disconnected)")
+    p.add_argument("--idle-timeout", type=float, default=30.0,
+                   help="seconds an idle connection (nothing sent, nothing being answered) is kept open")
     p.add_argument("--timeout", type=float, default=5.0, help="query time limit in seconds (clients may lower it)")
     p.add_argument("--max-rows", type=int, default=100_000, help="largest SELECT result, in rows")
     p.add_argument("--max-result-bytes", type=int, default=50_000_000, help="largest response body, in bytes")

@@ -7,6 +7,8 @@ A build whose inputs (ontology, data, shapes, and this package's code) are uncha
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -14,6 +16,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,7 +124,7 @@ def prune(settings: Settings, *, keep: int) -> list[Path]:
     """Delete all but the ``keep`` newest builds and closures; never the current build. Returns what went."""
     current = settings.current_build.resolve() if settings.current_build.is_symlink() else None
     builds = [p for p in settings.build_dir.iterdir()
-              if p.is_dir() and (p / MANIFEST).is_file() and p.resolve() != current]
+              if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file() and p.resolve() != current]
     closure_dir = settings.build_dir / "closure"
     closures = sorted(closure_dir.glob("*.nq")) if closure_dir.is_dir() else []
     removed: list[Path] = []
@@ -133,13 +136,52 @@ def prune(settings: Settings, *, keep: int) -> list[Path]:
 
 
 def _publish(settings: Settings, target: Path) -> None:
-    """Point ``build/current`` at ``target`` atomically (rename of a fresh symlink)."""
+    """Point ``build/current`` at ``target`` atomically: a fresh symlink renamed over the old one, so that a
+    reader (or a kill) at any moment sees the old build or the new one, never nothing."""
     link = settings.current_build
     tmp_link = settings.build_dir / f".current-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     tmp_link.symlink_to(target.name)
     os.replace(tmp_link, link)
+
+
+@contextlib.contextmanager
+def build_lock(settings: Settings) -> Iterator[None]:
+    """Hold the build folder's lock (``flock``: the kernel releases it if the build is killed). Under it, the
+    temporary folders and links of builds that were killed are removed, since no other build is running."""
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.build_dir / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            for stale in [*settings.build_dir.glob(".*"), *(settings.build_dir / "closure").glob(".*")]:
+                if stale.name == ".lock":
+                    continue
+                if stale.is_dir() and not stale.is_symlink():
+                    shutil.rmtree(stale, ignore_errors=True)
+                else:
+                    stale.unlink(missing_ok=True)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _reusable(settings: Settings, key: str) -> Path | None:
+    """The newest finished build of these inputs (``<key>`` or ``<key>-<n>``), if any."""
+    found = [p for p in settings.build_dir.glob(f"{key}*")
+             if p.is_dir() and (p.name == key or p.name.startswith(key + "-")) and (p / MANIFEST).is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def _final_name(settings: Settings, key: str) -> Path:
+    """Where a new build of ``key`` goes: ``<key>``, or ``<key>-<n>`` when a build of the same inputs exists
+    (a forced rebuild never deletes a folder that ``current`` may point to)."""
+    target = settings.build_dir / key
+    n = 1
+    while target.exists():
+        target = settings.build_dir / f"{key}-{n}"
+        n += 1
+    return target
 
 
 def _run_violation_checks(settings: Settings, nquads: Path) -> list[str]:
@@ -156,15 +198,21 @@ def _run_violation_checks(settings: Settings, nquads: Path) -> list[str]:
 
 def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = None,
           engine: Engine = "fast") -> BuildResult:
-    """Build the publishable dataset. Raises InputError (bad input) or ValidationFailed / InconsistencyError."""
-    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    """Build the publishable dataset. Raises InputError (bad input) or ValidationFailed / InconsistencyError.
+
+    One build at a time (:func:`build_lock`); killed at any moment, a build leaves ``build/current`` on the last
+    good build, and the next build removes what it left behind."""
+    with build_lock(settings):
+        return _build(settings, force=force, shapes_dir=shapes_dir, engine=engine)
+
+
+def _build(settings: Settings, *, force: bool, shapes_dir: Path | None, engine: Engine) -> BuildResult:
     key = input_hash(settings)
-    target = settings.build_dir / key
-    manifest_path = target / MANIFEST
-    if not force and manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text())
-        _publish(settings, target)
-        return BuildResult(path=target, reused=True, conforms=True, manifest=manifest)
+    reusable = None if force else _reusable(settings, key)
+    if reusable is not None:
+        manifest = json.loads((reusable / MANIFEST).read_text())
+        _publish(settings, reusable)
+        return BuildResult(path=reusable, reused=True, conforms=True, manifest=manifest)
 
     started = time.perf_counter()
     ds = asserted_sources(settings)
@@ -213,9 +261,8 @@ def build(settings: Settings, *, force: bool = False, shapes_dir: Path | None = 
             **dataset_stats(published),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
+        target = _final_name(settings, key)
+        os.rename(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -34,7 +34,7 @@ from .config import ServerConfig
 from .execution import PoolExecutor
 from .jobs import query_handler, validation_handler
 from .limits import Metrics
-from .sandbox import Handler, PoolClient, PoolSpec, die_with_parent, run_supervisor
+from .sandbox import Handler, PoolClient, PoolSpec, die_with_parent, run_supervisor, set_title
 from .web import WebOptions, run_web
 
 __all__ = ["serve"]
@@ -95,7 +95,8 @@ def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Pa
     children: list[_Child] = []
     for spec, listener in pools:
         children.append(_Child(f"{spec.name} pool", _pool_starter(spec, listener)))
-    children.append(_Child("web server", lambda: _web_child(app, web, metrics)))
+    http = _listen_tcp(web.host, web.port)  # held here: a restarted web server serves it without a gap
+    children.append(_Child("web server", lambda: _web_child(app, web, metrics, http.fileno())))
 
     stopping = False
 
@@ -105,6 +106,7 @@ def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Pa
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    set_title("cstograph: serve (root)")
     for child in children:
         _start(child)
     announce(f"serving {len(store)} quads on http://{web.host}:{web.port}/sparql")
@@ -127,9 +129,24 @@ def _pool_starter(spec: PoolSpec, listener: socket.socket) -> Callable[[], None]
     return lambda: run_supervisor(spec, listener)
 
 
-def _web_child(app: object, web: WebOptions, metrics: Metrics) -> None:
+def _web_child(app: object, web: WebOptions, metrics: Metrics, listener: int) -> None:
     die_with_parent(signal.SIGTERM)
-    run_web(app, web, on_fork=_assign_metrics_slots(metrics))  # type: ignore[arg-type]
+    run_web(app, web, listener=listener, on_fork=_assign_metrics_slots(metrics))  # type: ignore[arg-type]
+
+
+def _listen_tcp(host: str, port: int) -> socket.socket:
+    """The server's listening socket. A busy port is a clear error, before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _start(child: _Child) -> None:

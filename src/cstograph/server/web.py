@@ -143,15 +143,18 @@ class WebOptions:
         self.graceful_timeout = graceful_timeout
 
 
-def run_web(app: Flask, options: WebOptions, *, on_fork: Any = None) -> None:
+def run_web(app: Flask, options: WebOptions, *, listener: int | None = None, on_fork: Any = None) -> None:
     """Run gunicorn with :class:`BufferedWorker` workers on ``app`` (already loaded: preloaded before forking).
-    ``on_fork(server, worker)`` runs in each new worker (e.g. to bind its metrics slot)."""
+    ``listener``: the file descriptor of a listening socket to serve (its owner keeps it across restarts of
+    this server); otherwise gunicorn binds ``host:port``. ``on_fork(server, worker)`` runs in each new worker
+    (e.g. to bind its metrics slot)."""
     worker = type("CstographWorker", (BufferedWorker,), {
         "threads": options.threads, "request_timeout": options.request_timeout,
         "idle_timeout": options.idle_timeout, "max_body_bytes": options.max_body_bytes,
     })
     settings: dict[str, Any] = {
-        "bind": f"{options.host}:{options.port}",
+        "bind": f"fd://{listener}" if listener is not None else f"{options.host}:{options.port}",
+        "proc_name": "cstograph",
         "workers": options.workers,
         "worker_class": worker,
         "timeout": 30,  # heartbeat: a worker whose loop is stuck this long is replaced

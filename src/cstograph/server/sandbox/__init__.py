@@ -7,7 +7,7 @@ to a pool (:class:`PoolClient`) and answer from its frame. See :mod:`._pool` for
 from __future__ import annotations
 
 from ._client import JobCrashed, JobStopped, PoolClient, PoolUnavailable
-from ._pool import Handler, PoolLimits, PoolSpec, die_with_parent, run_supervisor
+from ._pool import Handler, PoolLimits, PoolSpec, die_with_parent, run_supervisor, set_title
 from ._protocol import Frame, Kind
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "PoolUnavailable",
     "die_with_parent",
     "run_supervisor",
+    "set_title",
 ]

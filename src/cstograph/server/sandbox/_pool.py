@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ._protocol import Frame, Kind, read_frame, write_frame
 
-__all__ = ["Handler", "PoolLimits", "PoolSpec", "run_supervisor"]
+__all__ = ["Handler", "PoolLimits", "PoolSpec", "run_supervisor", "set_title"]
 
 #: A job handler: runs in a pool process's job thread; gets the request frame, returns the answer frame.
 Handler = Callable[[Frame], Frame]
@@ -82,6 +82,15 @@ class PoolSpec:
 
     def slot_path(self, index: int) -> Path:
         return self.run_dir / f"{self.name}.long-{index}"
+
+
+def set_title(title: str) -> None:
+    """Name this process for ``ps`` (``cstograph: query sandbox``…), when setproctitle is available."""
+    try:
+        from setproctitle import setproctitle
+    except ImportError:  # pragma: no cover - an optional nicety
+        return
+    setproctitle(title)
 
 
 def die_with_parent(sig: int = signal.SIGKILL) -> None:
@@ -186,6 +195,7 @@ def _serve_jobs(spec: PoolSpec, listener: socket.socket, handler: Handler) -> No
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the root stops us
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     die_with_parent()
+    set_title(f"cstograph: {spec.name} sandbox")
     _prefer_as_oom_victim(800)
     jobs = _JobThread(handler, limits.stack_mb)
     ceiling = _address_space() + limits.memory_mb * 1024 * 1024
@@ -240,6 +250,7 @@ def run_supervisor(spec: PoolSpec, listener: socket.socket) -> None:
     """Run the pool: prepare, fork ``limits.size`` processes, fork a new one for each that ends. Never returns;
     ends (with its processes) on SIGTERM or when its parent ends."""
     die_with_parent(signal.SIGTERM)
+    set_title(f"cstograph: {spec.name} pool")
     handler = spec.prepare()
     children: set[int] = set()
     stopping = False
