@@ -340,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="serve these RDF files (Turtle, TriG, N-Triples, N-Quads) instead of the build")
     p.add_argument("--workers", type=int, default=2, help="web worker processes (production server)")
     p.add_argument("--threads", type=int, default=8, help="request threads per web worker")
-    p.add_argument("--query-processes", type=int, default=4, help="sandbox processes that evaluate queries")
+    p.add_argument("--query-processes", type=int, default=6, help="sandbox processes that evaluate queries")
     p.add_argument("--long-queries", type=int, default=2,
                    help="queries that may run longer than 0.25 s at once (the other processes stay free)")
     p.add_argument("--query-memory", type=int, default=2048, help="memory a query may use, in MiB")

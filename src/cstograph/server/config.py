@@ -39,7 +39,7 @@ class ServerConfig:
     #: How deep a query may nest before it is refused (400) without being run.
     query_limits: Limits = field(default_factory=Limits)
     #: The sandbox pool that evaluates client queries.
-    query_pool: PoolLimits = field(default_factory=lambda: PoolLimits(size=4, long_slots=2))
+    query_pool: PoolLimits = field(default_factory=lambda: PoolLimits(size=6, long_slots=2))
     #: The sandbox pool that parses and validates posted data (``POST /shacl``).
     validation_pool: PoolLimits = field(default_factory=lambda: PoolLimits(size=2, long_slots=1, slow_after=5.0))
     #: Seconds a validation may run (503 after).

@@ -11,8 +11,8 @@ Life of a job in a pool process (one job at a time; many processes accept on one
 
     accept → read the request frame → arm a kernel timer (deadline + grace: SIGALRM kills the process)
     → run the job in a thread with a large stack, waiting for it:
-        · done before ``slow_after``            → answer
-        · still running at ``slow_after``      → take a long-job slot (flock) and lower the job's priority;
+        · done before using ``slow_after`` s of CPU → answer
+        · used ``slow_after`` s of CPU          → take a long-job slot (flock) and lower the job's priority;
                                                   no slot free → answer STOPPED (busy) and exit
         · still running at the deadline         → answer STOPPED (timeout) and exit
     → disarm the timer, answer; a process that ran a long job exits after answering (a fresh one replaces it)
@@ -54,12 +54,12 @@ class PoolLimits:
     memory_mb: int = 2048
     #: Stack of the job thread, in MiB (the engine evaluates recursively; the parse limits bound the depth).
     stack_mb: int = 256
-    #: A job running longer than this (seconds) is *long*: it needs a long-job slot and runs at lower priority.
+    #: A job that has used this much CPU (seconds) is *long*: it needs a long-job slot and runs at lower priority.
     slow_after: float = 0.25
     #: Long jobs that may run at once; the other processes stay free for short ones.
     long_slots: int = 2
     #: Niceness of a long job (CPU priority below the serving workers').
-    nice: int = 10
+    nice: int = 19
     #: Seconds after its deadline that the kernel timer ends a process whose job thread holds it up.
     grace: float = 0.5
     #: The largest request frame body accepted (posted data), in bytes.
@@ -126,6 +126,8 @@ class _JobThread:
         self._started = threading.Event()
         self.done = threading.Event()
         self.native_id = 0
+        self._clock = 0
+        self._cpu_at_submit = 0.0
         previous = threading.stack_size(stack_mb * 1024 * 1024)
         try:
             threading.Thread(target=self._run, name="cstograph-job", daemon=True).start()
@@ -135,6 +137,7 @@ class _JobThread:
 
     def _run(self) -> None:
         self.native_id = threading.get_native_id()
+        self._clock = time.pthread_getcpuclockid(threading.get_ident())
         self._started.set()
         while True:
             self._ready.wait()
@@ -145,10 +148,16 @@ class _JobThread:
                 self._answer = self._handler(job)
             except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
                 traceback.print_exc(file=sys.stderr)
-                self._answer = Frame(Kind.REFUSED, {"status": 400, "message": f"the job failed: {exc}"})
+                self._answer = Frame(Kind.REFUSED, {"status": 400,
+                                                    "message": f"the job failed: {type(exc).__name__}: {exc}"})
             self.done.set()
 
+    def cpu_seconds(self) -> float:
+        """CPU time the job thread has used on the current job."""
+        return time.clock_gettime(self._clock) - self._cpu_at_submit
+
     def submit(self, job: Frame) -> None:
+        self._cpu_at_submit = time.clock_gettime(self._clock)
         self._job = job
         self._answer = None
         self.done.clear()
@@ -228,12 +237,18 @@ def _serve_jobs(spec: PoolSpec, listener: socket.socket, handler: Handler) -> No
 
 def _run_job(jobs: _JobThread, slots: _Slots, request: Frame, deadline: float,
              limits: PoolLimits) -> tuple[Frame, bool]:
-    """(answer, whether this process must exit after answering)."""
+    """(answer, whether this process must exit after answering).
+
+    A job is *long* once its thread has used ``slow_after`` seconds of CPU — CPU, not wall time, so that a
+    cheap query slowed down by a busy machine is not mistaken for a runaway."""
     jobs.submit(request)
-    if jobs.done.wait(max(0.0, min(limits.slow_after, deadline - time.monotonic()))):
-        return jobs.answer, False
-    if time.monotonic() >= deadline:
-        return _stopped("timeout", "the job ran past its time limit"), True
+    while True:
+        if jobs.done.wait(max(0.0, min(0.05, deadline - time.monotonic()))):
+            return jobs.answer, False
+        if time.monotonic() >= deadline:
+            return _stopped("timeout", "the job ran past its time limit"), True
+        if jobs.cpu_seconds() >= limits.slow_after:
+            break
     if not slots.take():
         return _stopped("busy", f"too many long-running jobs at once (the limit is {limits.long_slots}); "
                                 "retry later"), True

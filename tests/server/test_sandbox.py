@@ -1,0 +1,143 @@
+"""The sandbox pool (``cstograph.server.sandbox``) on a toy handler: deadlines end processes, long jobs need a
+slot, a crash costs only its job, a memory ceiling holds, and nothing a dying process held stays held."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import cstograph.server.sandbox as sandbox
+from cstograph.server.sandbox import JobCrashed, JobStopped, Kind, PoolClient, PoolUnavailable
+
+from ..conftest import PROJECT_DIR, stop_process
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PoolClient]:
+    """A pool of 3 processes, 1 long-job slot, 256 MiB per job, long after 0.3 s (each test leaves it whole)."""
+    tmp_path = tmp_path_factory.mktemp("pool")
+    proc = subprocess.Popen([sys.executable, "-m", "tests.server._toy_pool", str(tmp_path), "3", "1"],
+                            cwd=PROJECT_DIR, start_new_session=True)
+    client = PoolClient(tmp_path / "toy.sock")
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.call({"do": "echo"}, deadline=time.monotonic() + 2)
+            break
+        except (PoolUnavailable, JobStopped):
+            assert time.monotonic() < deadline, "the toy pool did not start"
+            time.sleep(0.05)
+    try:
+        yield client
+    finally:
+        stop_process(proc)
+
+
+def in_3s() -> float:
+    return time.monotonic() + 3.0
+
+
+def test_public_surface() -> None:
+    assert sorted(sandbox.__all__) == ["Frame", "Handler", "JobCrashed", "JobStopped", "Kind", "PoolClient",
+                                       "PoolLimits", "PoolSpec", "PoolUnavailable", "die_with_parent",
+                                       "run_supervisor", "set_title"]
+
+
+def test_a_job_answers_with_its_frame(pool: PoolClient) -> None:
+    answer = pool.call({"do": "echo"}, b"payload \x00\xff", deadline=in_3s())
+    assert answer.kind == Kind.OK and answer.body == b"payload \x00\xff"
+    refused = pool.call({"do": "nothing"}, deadline=in_3s())
+    assert refused.kind == Kind.REFUSED and refused.header["status"] == 400
+
+
+def test_a_job_past_its_deadline_is_stopped_and_its_process_replaced(pool: PoolClient) -> None:
+    pids = {pool.call({"do": "echo"}, deadline=in_3s()).header["pid"] for _ in range(6)}
+    with pytest.raises(JobStopped) as stopped:
+        pool.call({"do": "sleep", "seconds": 30}, deadline=time.monotonic() + 1.0)
+    assert stopped.value.reason == "timeout"
+    time.sleep(0.5)
+    after = {pool.call({"do": "echo"}, deadline=in_3s()).header["pid"] for _ in range(9)}
+    assert len(after) == 3 and after != pids  # one process was replaced
+
+
+def test_a_job_holding_the_interpreter_is_ended_by_the_kernel(pool: PoolClient) -> None:
+    """A job that never releases the GIL cannot be stopped by its watchdog thread: the kernel timer ends it."""
+    with pytest.raises((JobStopped, JobCrashed)):
+        pool.call({"do": "spin", "seconds": 30}, deadline=time.monotonic() + 1.0)
+    assert pool.call({"do": "echo"}, deadline=in_3s()).kind == Kind.OK
+
+
+def test_only_one_long_job_at_a_time(pool: PoolClient) -> None:
+    """With one long-job slot, a second job that runs long is stopped as busy; short jobs still run, and so
+    do jobs that wait long without using the CPU."""
+    results: list[object] = []
+    first = threading.Thread(target=lambda: results.append(_outcome(pool, 2.0)))
+    first.start()
+    time.sleep(0.5)
+    assert _outcome(pool, 2.0) == "busy"
+    assert pool.call({"do": "echo"}, deadline=in_3s()).kind == Kind.OK
+    assert pool.call({"do": "sleep", "seconds": 0.6}, deadline=in_3s()).kind == Kind.OK
+    first.join(10)
+    assert results == ["ok"]
+
+
+def _outcome(pool: PoolClient, seconds: float) -> str:
+    """How a job burning ``seconds`` of CPU ends: ok, busy, timeout or crashed."""
+    try:
+        pool.call({"do": "burn", "seconds": seconds}, deadline=time.monotonic() + seconds + 2)
+    except JobStopped as exc:
+        return exc.reason
+    except JobCrashed:
+        return "crashed"
+    return "ok"
+
+
+def test_a_long_job_runs_at_lower_priority_and_its_slot_comes_back(pool: PoolClient) -> None:
+    quick = pool.call({"do": "nice", "seconds": 0}, deadline=in_3s())
+    slow = pool.call({"do": "nice", "seconds": 0.6}, deadline=in_3s())
+    assert quick.header["nice"] == 0 and slow.header["nice"] == 19
+    assert _outcome(pool, 0.6) == "ok"  # the slot was released
+
+
+def test_a_crash_costs_only_its_job(pool: PoolClient) -> None:
+    with pytest.raises(JobCrashed):
+        pool.call({"do": "crash"}, deadline=in_3s())
+    assert pool.call({"do": "echo"}, deadline=in_3s()).kind == Kind.OK
+
+
+def test_memory_ceiling(pool: PoolClient) -> None:
+    """A job may add 256 MiB to its process: 64 MiB works, 1 GiB fails (and costs only that job)."""
+    assert pool.call({"do": "allocate", "mb": 64}, deadline=in_3s()).header["size"] == 64 * 1024 * 1024
+    answer = pool.call({"do": "allocate", "mb": 1024}, deadline=in_3s())
+    assert answer.kind == Kind.REFUSED and "MemoryError" in str(answer.header["message"])
+    assert pool.call({"do": "echo"}, deadline=in_3s()).kind == Kind.OK
+
+
+def test_a_killed_slot_holder_leaves_no_slot_held(pool: PoolClient) -> None:
+    """SIGKILL the process holding the only long-job slot: the kernel releases its flock; the next long job runs."""
+    outcome: list[str] = []
+    holder = threading.Thread(target=lambda: outcome.append(_outcome(pool, 5.0)), daemon=True)
+    holder.start()
+    time.sleep(0.6)
+    holders = {int(line.split()[4]) for line in Path("/proc/locks").read_text().splitlines()
+               if " FLOCK " in line and " WRITE " in line}
+    sandboxes = {int(p) for p in subprocess.run(["pgrep", "-f", "cstograph: toy sandbox"], capture_output=True,
+                                                text=True, check=False).stdout.split()}
+    (holder_pid,) = holders & sandboxes
+    os.kill(holder_pid, signal.SIGKILL)
+    holder.join(10)
+    assert outcome == ["crashed"]
+    assert _outcome(pool, 0.6) == "ok"
+
+
+def test_a_missing_pool_is_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(PoolUnavailable):
+        PoolClient(tmp_path / "none.sock").call({"do": "echo"}, deadline=in_3s())
