@@ -62,7 +62,8 @@ paths = {{ {items} }}
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1], {{ ["Accept"] = "application/sparql-results+json, text/html;q=0.9, */*;q=0.1" }})
+  local accept = "application/sparql-results+json, text/html;q=0.9, */*;q=0.1"
+  return wrk.format("GET", paths[(counter % #paths) + 1], {{ ["Accept"] = accept }})
 end
 """
 
@@ -92,7 +93,8 @@ def run_wrk(url: str, script: Path, *, clients: int, duration: float, threads: i
     m = re.search(r"(\d+) requests in", out)
     result.requests = int(m.group(1)) if m else 0
     errors = 0
-    for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"):
+    for pattern in (r"Non-2xx or 3xx responses: (\d+)",
+                    r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"):
         m = re.search(pattern, out)
         if m:
             errors += sum(int(g) for g in m.groups())
@@ -222,7 +224,8 @@ def main() -> None:
           f"{len(late)} later than the limit + 1 s ({args.timeout + 1:g} s)")
     print(f"memory: idle {idle_pss:.0f} MiB PSS ({idle_rss:.0f} MiB RSS) in {nprocs} processes; under load "
           f"{busy_pss:.0f} MiB PSS ({busy_rss:.0f} MiB RSS)")
-    print(f"server metrics: {json.dumps({k: metrics[k] for k in ('requests', 'timeouts', 'busy', 'crashes', 'errors')})}")
+    shown = {k: metrics[k] for k in ("requests", "timeouts", "busy", "crashes", "errors")}
+    print(f"server metrics: {json.dumps(shown)}")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests import _netguard
 from tests.conftest import PROJECT_DIR, RunningServer, require_tool, start_server, stop_process, stop_server
 
 pytestmark = pytest.mark.browser
@@ -136,7 +137,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("chromium did not start its DevTools endpoint")
             time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
+        port = _netguard.allow(int(port_file.read_text().split()[0]))  # the port chromium chose
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:  # noqa: S310 - loopback
             pages = [t for t in json.loads(r.read()) if t.get("type") == "page"]
         tools = DevTools(pages[0]["webSocketDebuggerUrl"])

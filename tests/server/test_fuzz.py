@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ..conftest import RunningServer
-from ._strategies import CANARY, ACCEPTS, CONTENT_TYPES, QUERIES, paths, posted_documents
+from ._strategies import ACCEPTS, CANARY, CONTENT_TYPES, QUERIES, paths, posted_documents
 from .conftest import TIMEOUT, Canary, Reply, query, request
 
 HANG = TIMEOUT + 5.0
