@@ -95,22 +95,31 @@ def test_stats_lists_graphs_and_classes(built: BuildResult, session_settings) ->
     assert URIRef(str(ONTOLOGY_GRAPH)) and stats["graphs"][str(ONTOLOGY_GRAPH)] > 1000
 
 
-def test_old_builds_are_pruned_and_current_is_kept(project_copy: Path, tmp_path: Path) -> None:
-    """Each build with new inputs adds build/<hash>/ and a closure; only the newest few are kept."""
-    from cstograph.pipeline import KEEP_BUILDS
+def test_old_builds_are_pruned_and_current_is_kept(tmp_path: Path) -> None:
+    """Only the newest few builds and closures are kept, and never the one build/current points at — even
+    when it is the oldest (a reused build)."""
+    import os
+    import time
 
-    build_dir = tmp_path / "b"
-    outputs = []
-    for i in range(KEEP_BUILDS + 2):
-        (project_copy / "data" / "zz-extra.ttl").write_text(
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-            f"# variant {i}\n")
-        proc = run_cli("--project", str(project_copy), "--build-dir", str(build_dir), "build")
-        assert proc.returncode == 0, proc.stderr
-        outputs.append(proc.stdout.split()[1])
-    kept = sorted(p.name for p in build_dir.iterdir()
+    from cstograph.config import Settings
+    from cstograph.pipeline import KEEP_BUILDS, _publish, prune
+
+    settings = Settings(project_dir=tmp_path, build_dir=tmp_path / "b")
+    (settings.build_dir / "closure").mkdir(parents=True)
+    names = [f"{i:016x}" for i in range(KEEP_BUILDS + 3)]
+    for age, name in enumerate(names):
+        folder = settings.build_dir / name
+        folder.mkdir()
+        (folder / MANIFEST).write_text("{}")
+        (settings.build_dir / "closure" / f"{name}.nq").write_text("")
+        stamp = time.time() - 1000 + age
+        for path in (folder, settings.build_dir / "closure" / f"{name}.nq"):
+            os.utime(path, (stamp, stamp))
+    _publish(settings, settings.build_dir / names[0])  # the oldest is the current one
+    removed = prune(settings, keep=KEEP_BUILDS)
+    kept = sorted(p.name for p in settings.build_dir.iterdir()
                   if p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file())
-    assert len(kept) == KEEP_BUILDS
-    assert (build_dir / "current").resolve().name == Path(outputs[-1]).name
-    assert Path(outputs[-1]).name in kept and Path(outputs[0]).name not in kept
-    assert len(list((build_dir / "closure").glob("*.nq"))) <= KEEP_BUILDS
+    assert kept == sorted([names[0], *names[-(KEEP_BUILDS - 1):]])
+    assert (settings.build_dir / "current").resolve().name == names[0]
+    assert sorted(p.stem for p in (settings.build_dir / "closure").glob("*.nq")) == names[-KEEP_BUILDS:]
+    assert len(removed) == (len(names) - KEEP_BUILDS) * 2
