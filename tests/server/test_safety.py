@@ -368,11 +368,15 @@ def test_only_http_https_and_mailto_iris_become_links(hostile_server: RunningSer
 
 
 def test_pages_carry_the_security_headers(hostile_server: RunningServer) -> None:
+    seen: set[str] = set()
     for path in ("/", "/id/state/ZZZ.html", "/sparql", "/ontology", "/no/such/page"):
         reply = request(hostile_server, "GET", path, headers={"Accept": "text/html"})
         csp = reply.headers["content-security-policy"]
         assert reply.headers["content-type"].startswith("text/html"), path
-        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+        assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+        nonce = re.search(r"'nonce-([A-Za-z0-9_-]{16,})'", csp)
+        assert nonce and nonce.group(1) not in seen, csp  # a fresh style nonce per response
+        seen.add(nonce.group(1))
         assert reply.headers["x-content-type-options"] == "nosniff" and "referrer-policy" in reply.headers
         assert b"<script>" not in reply.body and b" style=" not in reply.body, path  # no inline script or style
     for path in ("/timeline", "/health", "/id/state/ARM.ttl"):

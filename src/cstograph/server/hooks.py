@@ -2,29 +2,43 @@
 
 Security headers (every response): ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, and a
 Content-Security-Policy. HTML pages get a strict policy — scripts, styles and images only from this
-server, no inline script or style, no plugins, no framing (``frame-ancestors 'none'``), forms only to
-this server — so that even a value that slipped past escaping could not run. Other responses (data, SVG
+server, no inline script, no inline style but ``<style nonce=…>`` elements carrying this response's nonce
+(:func:`csp_nonce`, for the query editor's injected styles), no plugins, no framing
+(``frame-ancestors 'none'``), forms only to this server — so that even a value that slipped past escaping
+could not run. Other responses (data, SVG
 pictures) get ``default-src 'none'`` with ``sandbox``: opened directly in a browser, they cannot run
 anything either.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from flask import Flask, Response, g, request
 
 from .state import get_state
 
-__all__ = ["HTML_POLICY", "install_hooks"]
+__all__ = ["HTML_POLICY", "csp_nonce", "install_hooks"]
 
-HTML_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+HTML_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 DATA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 _VARY_ACCEPT = ("sparql.sparql", "sparql.named_query")
 
 
+def csp_nonce() -> str:
+    """This response's style nonce (for components that inject ``<style>`` elements, e.g. the query editor):
+    a fresh random value per request, named in the page's Content-Security-Policy."""
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(16)
+    return str(nonce)
+
+
 def install_hooks(app: Flask) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
     @app.before_request
     def _count() -> None:
         g.cstograph_started = time.perf_counter()
@@ -53,7 +67,7 @@ def install_hooks(app: Flask) -> None:
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         if response.mimetype in ("text/html", "application/xhtml+xml"):
-            headers["Content-Security-Policy"] = HTML_POLICY
+            headers["Content-Security-Policy"] = HTML_POLICY.format(nonce=csp_nonce())
             headers["X-Frame-Options"] = "DENY"
         else:
             headers.setdefault("Content-Security-Policy", DATA_POLICY)
