@@ -16,6 +16,8 @@ from .hooks import install_hooks
 from .jobs import query_handler, validation_handler
 from .limits import Metrics
 from .service_description import graph_sizes
+from .services.search import SearchIndex
+from .services.vocabulary import Vocabulary
 from .state import _EXTENSION, ServerState, load_named
 
 __all__ = ["ServerConfig", "create_app"]
@@ -42,6 +44,7 @@ def create_app(
     shapes = cfg.shapes_folder
     if validation is None and shapes is not None and shapes.is_dir():
         validation = ThreadExecutor(validation_handler(graph_store, shapes))
+    search = SearchIndex.build(graph_store, base=cfg.iri_base)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = max(cfg.max_body_bytes, cfg.validation_body_limit)
     app.extensions[_EXTENSION] = ServerState(
@@ -53,13 +56,16 @@ def create_app(
         named=load_named(cfg),
         triples=len(graph_store),
         sizes=graph_sizes(graph_store),
+        search=search,
+        vocabulary=Vocabulary.build(graph_store, search),
     )
     install_hooks(app)
     install_error_handlers(app)
 
-    from . import pages, sparql
+    from . import api, pages, sparql
     from . import validation as validation_routes
 
+    app.register_blueprint(api.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(validation_routes.bp)

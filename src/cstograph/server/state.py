@@ -12,6 +12,8 @@ from ..store import GraphStore
 from .config import ServerConfig
 from .execution import Executor
 from .limits import Metrics
+from .services.search import SearchIndex
+from .services.vocabulary import Vocabulary
 
 __all__ = ["QUERY_GROUPS", "ServerState", "get_state", "load_named"]
 
@@ -39,6 +41,9 @@ class ServerState:
     #: Quads in the store, and triples per named graph (counted at start-up: the store is read-only).
     triples: int = 0
     sizes: Mapping[str, int] = field(default_factory=dict)
+    #: The label index (search, labels of IRIs) and the vocabulary (completion), built at start-up.
+    search: SearchIndex = field(default_factory=SearchIndex)
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary({}, (), ()))
 
     def all_named(self) -> list[NamedQuery]:
         return [q for group in self.named.values() for q in group.values()]
