@@ -1,9 +1,10 @@
 """Finding things by name: an index of every label (English, Russian, alternative labels) of the graph's
 resources and the ontology's terms, built once at start-up, searched case- and accent-insensitively.
 
-Ranking (higher first): the whole label matches; the label starts with the query; every word of the
-query begins a word of the label (in any order); the query occurs inside the label. Ties: a main label before an alternative label,
-a label in the asked language first, shorter labels first, then alphabetical. ``ё`` matches ``е``.
+Ranking (higher first): the whole label matches; the label starts with the query; every word of the query
+begins a word of the label (in any order); the query occurs inside the label. Ties: a main label before an
+alternative label, a label in the asked language first, shorter labels first, then alphabetical. ``ё``
+matches ``е``.
 """
 
 from __future__ import annotations
