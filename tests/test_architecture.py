@@ -1,8 +1,13 @@
 """The package's dependency direction is one way, with no cycles (STYLE.md, "A layout drawn from them"):
 
-    cli → pipeline → {load, validate, reason, link} → store → foundation (config, errors, …) → namespaces
-    server → {store, queries, validate, compliance, load} (and its own modules, e.g. server.formats)
+    cli → pipeline → {load, validate, reason, link} → snapshot → store → foundation (config, errors, …) → namespaces
+    server → {snapshot, store, queries, validate, compliance, load} (and its own modules)
     nothing imports cli; only cli imports server.
+
+Inside ``server/``: routers → services → views, and everything → the mechanisms (negotiation, caching,
+errors, jobs, execution, limits, sandbox); nothing imports the process tree (``runtime``, ``web``) but the
+CLI; ``sandbox`` imports nothing else of the server. The web process never imports pySHACL, owlrl or
+rdflib's SPARQL engine (checked on the code path ``cstograph serve`` runs before it forks).
 
 Inside the packages (``reason/``, ``validate/``, ``link/``; httpx's layout): the modules are private
 (``_x.py``), the package's ``__init__`` is its only public surface, so nothing outside a package imports
@@ -38,10 +43,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "store": FOUNDATION,
     **{name: FOUNDATION | {"store"} for name in STEPS},
     "compliance": FOUNDATION | {"store"},
-    "pipeline": FOUNDATION | {"store"} | STEPS,
-    # server.validation parses uploaded files (load) and validates them (validate) for POST /shacl.
-    "server": FOUNDATION | {"store", "validate", "compliance", "load", "server"},
-    "cli": FOUNDATION | {"store", "compliance", "pipeline", "server"} | STEPS,
+    "snapshot": FOUNDATION | {"store", "compliance"},
+    "pipeline": FOUNDATION | {"store", "snapshot"} | STEPS,
+    # the validation sandbox parses posted files (load) and validates them (validate) for POST /shacl.
+    "server": FOUNDATION | {"store", "validate", "compliance", "load", "snapshot", "server"},
+    "cli": FOUNDATION | {"store", "compliance", "pipeline", "snapshot", "server"} | STEPS,
     # the public API re-exports the library, never the CLI or the server
     "__init__": FOUNDATION | {"store", "compliance", "pipeline"} | STEPS,
 }
@@ -113,7 +119,7 @@ def import_graph() -> dict[str, set[str]]:
 def test_the_import_parser_sees_relative_and_absolute_imports() -> None:
     graph = import_graph()
     assert "store" in graph["pipeline"] or "load" in graph["pipeline"]
-    assert "server.formats" in graph["server.service_description"]
+    assert "server.negotiation" in graph["server.routers.sparql"]
     assert "server.app" in graph["server"]
 
 
@@ -178,3 +184,55 @@ def test_no_import_cycles() -> None:
         if module not in state:
             visit(module, [module])
     assert cycles == []
+
+
+# --- inside the server ------------------------------------------------------------------------------------
+SERVER_MECHANISMS = frozenset({"server.negotiation", "server.caching", "server.errors", "server.jobs",
+                               "server.execution", "server.limits", "server.config", "server.sandbox"})
+
+
+def _server_part(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else module
+
+
+def test_server_layers_point_one_way() -> None:
+    """routers → services → views; mechanisms below them all; the process tree above (only the CLI uses it)."""
+    graph = import_graph()
+    forbidden = {
+        "server.services": {"server.routers", "server.app", "server.state", "server.hooks", "server.runtime",
+                            "server.web"},
+        "server.views": {"server.routers", "server.app", "server.state", "server.runtime", "server.web"},
+        "server.sandbox": {p for p in map(_server_part, graph) if p.startswith("server.")} - {"server.sandbox"},
+    }
+    wrong = sorted(f"{m} imports {t}" for m, targets in graph.items() for t in targets
+                   if _server_part(m) in forbidden and _server_part(t) in forbidden[_server_part(m)])
+    assert wrong == []
+    users = sorted(m for m, targets in graph.items() for t in targets
+                   if _server_part(t) in ("server.runtime", "server.web") and layer(m) != "cli"
+                   and _server_part(m) not in ("server.runtime", "server.web"))
+    assert users == []
+
+
+def test_the_web_process_imports_no_validator_reasoner_or_rdflib_sparql(tmp_path: Path) -> None:
+    """What ``cstograph serve`` imports before it forks, every web worker has: not pySHACL, owlrl, or rdflib's
+    SPARQL engine (validation runs in its own sandbox pool, which imports them after it forks)."""
+    import json
+    import subprocess
+    import sys
+
+    script = f"""
+import json, sys
+from pathlib import Path
+from cstograph.server.app import open_snapshot
+from cstograph.server.config import ServerConfig
+from cstograph.server.runtime import serving_app
+from cstograph.store import GraphStore
+store = GraphStore.from_files([Path({str(PROJECT_DIR / 'tests' / 'fixtures' / 'server' / 'hostile.ttl')!r})])
+config = ServerConfig(queries_dir=Path({str(PROJECT_DIR / 'queries')!r}))
+app, pools, metrics = serving_app(config, store, open_snapshot(store, config), Path({str(tmp_path)!r}))
+app.test_client().get("/id/state/ZZZ.html")
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(("pyshacl", "owlrl", "rdflib.plugins.sparql")))))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == []

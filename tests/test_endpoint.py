@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cstograph.server import ServerConfig, create_app
-from cstograph.server.formats import GRAPH_FORMATS, RESULT_FORMATS, NotAcceptable, negotiate
+from cstograph.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, NotAcceptable, negotiate
 from cstograph.store import GraphStore
 
 EX = "http://example.org/"
@@ -157,7 +157,17 @@ def test_406_when_nothing_acceptable(client: FlaskClient) -> None:
     r = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "image/png"})
     assert r.status_code == 406 and b"application/sparql-results+json" in r.data
     q = "CONSTRUCT { <a:s> <a:p> <a:o> } WHERE {}"
-    assert client.get("/sparql", query_string={"query": q}, headers={"Accept": "text/csv"}).status_code == 406
+    assert client.get("/sparql", query_string={"query": q}, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_a_graph_for_a_client_that_offers_only_results_formats_comes_as_turtle(client: FlaskClient) -> None:
+    """roqet asks a CONSTRUCT for application/sparql-results+xml only: it gets Turtle (as the big servers
+    answer), not a 406 — and never a results document mislabelled as a graph."""
+    q = "CONSTRUCT { <a:s> <a:p> <a:o> } WHERE {}"
+    for accept in ("text/csv", "application/sparql-results+xml", "application/sparql-results+json"):
+        r = client.get("/sparql", query_string={"query": q}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.mimetype == "text/turtle"
+        assert [str(t) for t in ox.parse(r.data, format=ox.RdfFormat.TURTLE)] == ["<a:s> <a:p> <a:o>"]
 
 
 def test_negotiate_prefers_specific_over_wildcard() -> None:
@@ -301,7 +311,7 @@ def test_cors_can_be_disabled(store: GraphStore, tmp_path: Path) -> None:
 
 def test_health_and_metrics(client: FlaskClient) -> None:
     health = json.loads(client.get("/health").data)
-    assert health == {"status": "ok", "triples": 4, "graphs": 2}
+    assert health["status"] == "ok" and health["triples"] == 4 and health["graphs"] == 2 and health["snapshot"]
     client.get("/sparql", query_string={"query": "ASK {}"})
     client.get("/sparql", query_string={"query": "ASK {"})
     m = json.loads(client.get("/metrics").data)

@@ -39,6 +39,13 @@ FIXTURE_TRIG = """
 @prefix event: <https://w3id.org/cstograph/id/event/> .
 @prefix source: <https://w3id.org/cstograph/id/source/> .
 
+<https://w3id.org/cstograph/graph/dataset> {
+  <https://w3id.org/cstograph/void#cstograph> a <http://rdfs.org/ns/void#Dataset> ;
+      <http://rdfs.org/ns/void#exampleResource> state:ARM ;
+      cst:featuredResource ( organization:csto treaty:cst article:cst-4 ) ;
+      cst:timelineSubject ( treaty:cst organization:csto ) .
+}
+
 <https://w3id.org/cstograph/graph/ontology> {
   <https://w3id.org/cstograph/ontology> a owl:Ontology ; rdfs:label "cstograph ontology"@en .
   cst:Agent a owl:Class ; rdfs:label "agent"@en , "агент"@ru ; skos:definition "Something that acts."@en .
@@ -383,9 +390,17 @@ def test_public_url_and_iri_base_flags(tmp_path: Path) -> None:
 
 def test_timeline_marks_armenias_freeze_apart_from_suspensions(store: GraphStore) -> None:
     """On the real data: Armenia's 2024 freeze is its own mark kind; Uzbekistan's 2012 events are suspensions."""
-    from cstograph.server.timeline import DEFAULT_SUBJECTS, render_svg, timeline_data
+    from cstograph.namespaces import BASE
+    from cstograph.server.services.resources import ResourceService
+    from cstograph.server.services.search import SearchIndex
+    from cstograph.server.services.timeline import timeline_data
+    from cstograph.server.views.timeline_svg import render_svg
+    from cstograph.snapshot import SiteSettings
 
-    root = ET.fromstring(render_svg(timeline_data(store, DEFAULT_SUBJECTS)))
+    resources = ResourceService(store, SearchIndex.build(store), base=BASE)
+    subjects = SiteSettings.read(store).timeline  # the dataset's own default: the Treaty and the CSTO
+    assert subjects == (B + "id/treaty/cst", B + "id/organization/csto")
+    root = ET.fromstring(render_svg(timeline_data(resources, subjects), base=BASE))
     marks = {(p.get("data-event"), p.get("class")) for p in root.iter(SVG + "path") if p.get("data-event")}
     assert (B + "id/event/arm-2024-freeze", "event event-freeze") in marks
     assert (B + "id/event/uzb-suspension-2012", "event event-suspension") in marks

@@ -267,6 +267,7 @@ class CST(DefinedNamespace):
     entryIntoForceDate: URIRef
     establishedOn: URIRef
     extends: URIRef
+    featuredResource: URIRef
     foundingMember: URIRef
     function: URIRef
     guardsBorder: URIRef
@@ -350,6 +351,7 @@ class CST(DefinedNamespace):
     target: URIRef
     task: URIRef
     text: URIRef
+    timelineSubject: URIRef
     titleTranslation: URIRef
     trigger: URIRef
     triggersObligation: URIRef

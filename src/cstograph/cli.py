@@ -228,18 +228,35 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 # --- serve -------------------------------------------------------------------------------------------
+def _current_build(settings: Settings) -> Path:
+    """The published build, building it first (in a child process: the server imports no build code) if
+    there is none."""
+    current = settings.current_build
+    if not (current / "dataset.nq").is_file():
+        import subprocess
+
+        command = [sys.executable, "-m", "cstograph.cli", "--project", str(settings.project_dir),
+                   "--build-dir", str(settings.build_dir), "build"]
+        if subprocess.run(command, check=False).returncode != 0:
+            raise InputError("the graph could not be built (see above); nothing to serve")
+    return current.resolve()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .namespaces import BASE
     from .server import ServerConfig
+    from .server.app import open_snapshot
     from .server.sandbox import PoolLimits
+    from .snapshot import snapshot_id
+    from .store import GraphStore
 
     settings = _settings(args)
-    if args.data and args.default_graph == "file":
-        from .store import GraphStore
-
-        store = GraphStore.from_files(args.data, union_default_graph=False)
+    build: Path | None = None
+    if args.data:
+        store = GraphStore.from_files(args.data, union_default_graph=args.default_graph != "file")
     else:
-        store = _open_store(settings, args.data)
+        build = _current_build(settings)
+        store = GraphStore.from_files([build / "dataset.nq"])
     config = ServerConfig(
         query_timeout=args.timeout, queries_dir=settings.queries_dir, max_rows=args.max_rows,
         max_result_bytes=args.max_result_bytes, max_body_bytes=args.max_body_bytes,
@@ -248,10 +265,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         query_pool=PoolLimits(size=args.query_processes, long_slots=max(1, args.long_queries),
                               memory_mb=args.query_memory),
     )
+    snapshot = open_snapshot(store, config, build=build,
+                             snapshot_id=snapshot_id(args.data) if args.data else "unbuilt")
     if args.dev:
         from .server import create_app
 
-        app = create_app(config, store)
+        app = create_app(config, store, snapshot=snapshot)
         print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql (development server)", flush=True)
         app.run(host=args.host, port=args.port, threaded=True)
         return EXIT_OK
@@ -263,7 +282,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      idle_timeout=args.idle_timeout,
                      max_body_bytes=max(args.max_body_bytes, config.validation_body_limit))
     try:
-        return serve(config, store, web, announce=lambda line: print(line, flush=True))
+        return serve(config, store, web, snapshot=snapshot, announce=lambda line: print(line, flush=True))
     except OSError as exc:
         print(f"cstograph: error: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT

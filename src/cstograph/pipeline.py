@@ -30,6 +30,8 @@ from .errors import ValidationFailed
 from .load import load_dataset, load_graph
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, bind_prefixes
 from .reason import Engine, closure_key, reason_dataset
+from .snapshot import write_snapshot
+from .store import GraphStore
 from .validate import ValidationOutcome, locate, validate_graph
 
 __all__ = [
@@ -243,6 +245,9 @@ def _build(settings: Settings, *, force: bool, shapes_dir: Path | None, engine: 
     try:
         write_dataset(published, tmp / DATASET_NQ, tmp / DATASET_TRIG)
         checks = _run_violation_checks(settings, tmp / DATASET_NQ)
+        # what a server needs that cannot change until the next build (VoID, compliance, labels, answers…)
+        write_snapshot(tmp, GraphStore.from_files([tmp / DATASET_NQ]), queries_dir=settings.queries_dir,
+                       dumps={"cstograph.nq": tmp / DATASET_NQ, "cstograph.trig": tmp / DATASET_TRIG})
         if outcome is not None:
             outcome.report.serialize(tmp / VALIDATION_TTL, format="turtle")
         manifest = {

@@ -8,9 +8,9 @@ selects graphs explicitly (SPARQL 1.1 Protocol ``default-graph-uri`` / ``named-g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -121,6 +121,27 @@ class GraphStore:
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def sizes(self) -> dict[str, int]:
+        """Triples per named graph."""
+        result = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                             union_default_graph=False)
+        return {r["g"].value: int(r["n"].value) for r in result if isinstance(r.get("g"), ox.NamedNode)}
+
+    def quads(self, subject: object = None, predicate: object = None, object: object = None,
+              graph: object = None) -> Iterator[ox.Quad]:
+        """Quads matching a pattern (``None`` matches anything) — over every graph unless ``graph`` is given."""
+        return self._store.quads_for_pattern(subject, predicate, object, graph)  # type: ignore[arg-type]
+
+    def dump(self, output: BinaryIO | str | Path | None = None, *, format: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> bytes | None:
+        """Serialise the store (or one named graph) to ``output``, or return the bytes."""
+        kwargs: dict[str, object] = {"format": format}
+        if graph is not None:
+            kwargs["from_graph"] = ox.NamedNode(graph)
+        if prefixes and format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            kwargs["prefixes"] = dict(prefixes)
+        return self._store.dump(output, **kwargs)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self._store)

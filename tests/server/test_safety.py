@@ -301,7 +301,7 @@ BAD_REQUESTS = [
     ("GET", "/id/state/a%20b", 400, "not a valid IRI"),
     ("GET", "/ontology/State%0d%0aX-Injected:%201", 400, "not a valid IRI"),
     ("GET", "/ontology/%3Cx%3E", 400, "not a valid IRI"),
-    ("GET", "/id/state/NOPE.html", 404, "Not Found"),
+    ("GET", "/id/state/NOPE.html", 404, "no resource"),
     ("GET", "/no/such/page", 404, "Not Found"),
     ("GET", "/sparql?query=SELECT%20*%20%7B%7D&timeout=nan", 400, "timeout"),
     ("GET", "/sparql?query=SELECT%20*%20%7B%7D&timeout=-1", 400, "timeout"),

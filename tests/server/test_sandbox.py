@@ -92,7 +92,7 @@ def test_only_one_long_job_at_a_time(pool: PoolClient) -> None:
 def _outcome(pool: PoolClient, seconds: float) -> str:
     """How a job burning ``seconds`` of CPU ends: ok, busy, timeout or crashed."""
     try:
-        pool.call({"do": "burn", "seconds": seconds}, deadline=time.monotonic() + seconds + 2)
+        pool.call({"do": "burn", "seconds": seconds}, deadline=time.monotonic() + seconds * 4 + 3)
     except JobStopped as exc:
         return exc.reason
     except JobCrashed:
@@ -102,7 +102,7 @@ def _outcome(pool: PoolClient, seconds: float) -> str:
 
 def test_a_long_job_runs_at_lower_priority_and_its_slot_comes_back(pool: PoolClient) -> None:
     quick = pool.call({"do": "nice", "seconds": 0}, deadline=in_3s())
-    slow = pool.call({"do": "nice", "seconds": 0.6}, deadline=in_3s())
+    slow = pool.call({"do": "nice", "seconds": 0.6}, deadline=time.monotonic() + 10)
     assert quick.header["nice"] == 0 and slow.header["nice"] == 19
     assert _outcome(pool, 0.6) == "ok"  # the slot was released
 

@@ -18,8 +18,8 @@ import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
 from ..store import GraphStore
-from .formats import GRAPH_FORMATS, RESULT_FORMATS
 from .limits import CappedWriter, ResultTooLarge
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .sandbox import Frame, Handler, Kind
 
 __all__ = [

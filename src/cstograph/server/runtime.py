@@ -28,6 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import Flask
+
+from ..snapshot import Snapshot
 from ..store import GraphStore
 from .app import create_app
 from .config import ServerConfig
@@ -37,7 +40,7 @@ from .limits import Metrics
 from .sandbox import Handler, PoolClient, PoolSpec, die_with_parent, run_supervisor, set_title
 from .web import WebOptions, run_web
 
-__all__ = ["serve"]
+__all__ = ["serve", "serving_app"]
 
 
 @dataclass
@@ -68,18 +71,21 @@ def _assign_metrics_slots(metrics: Metrics) -> Callable[[object, object], None]:
     return post_fork
 
 
-def serve(config: ServerConfig, store: GraphStore, web: WebOptions, *, announce: Callable[[str], None] = print) -> int:
-    """Serve until SIGTERM/SIGINT. Returns the exit status."""
+def serve(config: ServerConfig, store: GraphStore, web: WebOptions, *, snapshot: Snapshot,
+          announce: Callable[[str], None] = print) -> int:
+    """Serve ``store`` (with its published ``snapshot``) until SIGTERM/SIGINT. Returns the exit status."""
     run_dir = Path(tempfile.mkdtemp(prefix="cstograph-"))
     os.chmod(run_dir, 0o700)
     try:
-        return _serve(config, store, web, run_dir, announce)
+        return _serve(config, store, web, run_dir, announce, snapshot)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Path,
-           announce: Callable[[str], None]) -> int:
+def serving_app(config: ServerConfig, store: GraphStore, snapshot: Snapshot, run_dir: Path
+                ) -> tuple[Flask, list[tuple[PoolSpec, socket.socket]], Metrics]:
+    """The app the web workers serve, wired to sandbox pools listening in ``run_dir`` (not started yet), and
+    the metrics they share. Called in the root before anything forks: what it imports, every process has."""
     query_spec = PoolSpec("query", run_dir, config.query_pool, lambda: query_handler(store))
     pools: list[tuple[PoolSpec, socket.socket]] = [(query_spec, _listen_unix(query_spec.socket_path))]
     validation = None
@@ -90,8 +96,14 @@ def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Pa
         pools.append((validation_spec, _listen_unix(validation_spec.socket_path)))
         validation = PoolExecutor(PoolClient(validation_spec.socket_path))
     metrics = Metrics()
-    app = create_app(config, store, queries=PoolExecutor(PoolClient(query_spec.socket_path)),
+    app = create_app(config, store, snapshot=snapshot, queries=PoolExecutor(PoolClient(query_spec.socket_path)),
                      validation=validation, metrics=metrics)
+    return app, pools, metrics
+
+
+def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Path,
+           announce: Callable[[str], None], snapshot: Snapshot) -> int:
+    app, pools, metrics = serving_app(config, store, snapshot, run_dir)
     children: list[_Child] = []
     for spec, listener in pools:
         children.append(_Child(f"{spec.name} pool", _pool_starter(spec, listener)))

@@ -1,55 +1,53 @@
-"""What one app holds for its lifetime, computed once at start-up: typed, immutable, read by every request."""
+"""What one app holds for its lifetime, built once at start-up (before a production server forks) and only
+read by requests: the configuration, the store, the published snapshot, and the services over them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
 
-from ..queries import NamedQuery, load_queries
+from ..queries import NamedQuery
+from ..snapshot import Snapshot
 from ..store import GraphStore
+from .caching import BytesCache
 from .config import ServerConfig
 from .execution import Executor
 from .limits import Metrics
+from .services.ontology import OntologyService
+from .services.queries import QueryService
+from .services.resources import ResourceService
 from .services.search import SearchIndex
+from .services.site import SiteService
 from .services.vocabulary import Vocabulary
 
-__all__ = ["QUERY_GROUPS", "ServerState", "get_state", "load_named"]
+__all__ = ["ServerState", "get_state"]
 
-QUERY_GROUPS = ("examples", "checks")
 _EXTENSION = "cstograph"
-
-
-def load_named(config: ServerConfig) -> dict[str, dict[str, NamedQuery]]:
-    """The named queries by group and name, read once."""
-    if config.queries_dir is None:
-        return {}
-    return {group: load_queries(config.queries_dir, group) for group in QUERY_GROUPS}
 
 
 @dataclass(frozen=True, slots=True)
 class ServerState:
     config: ServerConfig
     store: GraphStore
+    snapshot: Snapshot
     metrics: Metrics
-    #: Runs client queries (a sandbox pool when serving).
-    queries: Executor
     #: Parses and validates posted data (a sandbox pool when serving).
     validation: Executor
-    named: Mapping[str, Mapping[str, NamedQuery]] = field(default_factory=dict)
-    #: Quads in the store, and triples per named graph (counted at start-up: the store is read-only).
-    triples: int = 0
-    sizes: Mapping[str, int] = field(default_factory=dict)
-    #: The label index (search, labels of IRIs) and the vocabulary (completion), built at start-up.
-    search: SearchIndex = field(default_factory=SearchIndex)
-    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary({}, (), ()))
+    queries: QueryService
+    resources: ResourceService
+    ontology: OntologyService
+    site: SiteService
+    search: SearchIndex
+    vocabulary: Vocabulary
+    #: Rendered answers (pages, VoID, the service description…) by entity tag.
+    rendered: BytesCache
+    #: The named queries by group and name.
+    named: Mapping[str, Mapping[str, NamedQuery]]
 
     def all_named(self) -> list[NamedQuery]:
-        return [q for group in self.named.values() for q in group.values()]
-
-    def graph_sizes(self) -> Mapping[str, int]:
-        return self.sizes
+        return list(self.snapshot.queries)
 
 
 def get_state() -> ServerState:

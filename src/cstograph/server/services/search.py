@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -83,6 +84,20 @@ class SearchIndex:
             if not alternative:
                 index.labels.setdefault(iri, {}).setdefault(language, label.value)
             index.entries.append(_Entry(iri, label.value, language, alternative, normalise(label.value)))
+        return index
+
+    @classmethod
+    def from_snapshot(cls, data: Mapping[str, Any]) -> SearchIndex:
+        """The index of a snapshot's ``labels.json`` (no query at start-up)."""
+        index = cls()
+        for iri, labels in data.get("labels", {}).items():
+            index.labels[iri] = dict(labels)
+            for language, label in labels.items():
+                index.entries.append(_Entry(iri, label, language, False, normalise(label)))
+        for iri, pairs in data.get("alternatives", {}).items():
+            for language, label in pairs:
+                index.entries.append(_Entry(iri, label, language, True, normalise(label)))
+        index.types = {iri: set(types) for iri, types in data.get("types", {}).items()}
         return index
 
     def __len__(self) -> int:

@@ -1,4 +1,4 @@
-"""The validation service: ``POST /shacl`` (like Fuseki's SHACL service) and ``GET /compliance``.
+"""The validation service: ``POST /shacl`` (like Fuseki's SHACL service).
 
 ``POST /shacl`` takes RDF in the body (Turtle, N-Triples, TriG, N-Quads, JSON-LD or RDF/XML, by
 ``Content-Type``) and answers with a ``sh:ValidationReport`` (Turtle, or our JSON report, or text; content
@@ -8,9 +8,6 @@ involve them. The posted data is parsed and validated in a sandbox process (:mod
 serving worker, never into the store, never fetching anything (no remote JSON-LD contexts, no XML document
 type declarations); bounded in size (413), time (503 after ``validation_timeout`` s), memory, and
 concurrency (503 when all validation processes are busy).
-
-``GET /compliance`` serves the obligation-compliance report (``queries/checks/obligation-compliance.rq``),
-as JSON, CSV or text.
 """
 
 from __future__ import annotations
@@ -19,11 +16,10 @@ import time
 
 from flask import Blueprint, Response, request
 
-from ..compliance import compliance_report, render
-from .errors import ProtocolError, error_response
-from .jobs import POSTED_FORMATS, REPORT_TYPES, ValidationJob
-from .sandbox import JobCrashed, JobStopped, Kind, PoolUnavailable
-from .state import get_state
+from ..errors import ProtocolError, error_response
+from ..jobs import POSTED_FORMATS, REPORT_TYPES, ValidationJob
+from ..sandbox import JobCrashed, JobStopped, Kind, PoolUnavailable
+from ..state import get_state
 
 __all__ = ["bp"]
 
@@ -68,21 +64,3 @@ def shacl() -> Response:
         return error_response(status, "Bad posted data", str(answer.header.get("message", "")))
     headers = {"X-Conforms": "true" if answer.header.get("conforms") else "false"}
     return Response(answer.body, mimetype=str(answer.header["content_type"]), headers=headers)
-
-
-@bp.route("/compliance", methods=["GET"])
-def compliance() -> Response:
-    state = get_state()
-    queries = state.config.queries_dir
-    if queries is None:
-        raise ProtocolError(404, "the server has no queries folder")
-    fmt = request.args.get("format")
-    if fmt is None:
-        best = request.accept_mimetypes.best_match(["application/json", "text/csv", "text/plain"],
-                                                   default="application/json") or "application/json"
-        fmt = {"text/csv": "csv", "text/plain": "text"}.get(best, "json")
-    if fmt not in ("json", "csv", "text"):
-        raise ProtocolError(400, f"unknown format {fmt!r}: use json, csv or text")
-    findings = compliance_report(state.store, queries)
-    mime = {"json": "application/json", "csv": "text/csv", "text": "text/plain"}[fmt]
-    return Response(render(findings, fmt), mimetype=mime)

@@ -1,14 +1,15 @@
 """SPARQL 1.1 Protocol query operation (https://www.w3.org/TR/sparql11-protocol/), read-only and bounded.
 
 Routes: ``/sparql`` (the query endpoint; without a query: the service description, or the query page for
-browsers), ``/queries`` and ``/queries/<group>/<name>`` (the named queries), ``/health``, ``/metrics``.
+browsers), ``/queries`` and ``/queries/<group>/<name>`` (the named queries).
 
-Every query is read by a real SPARQL parser (:mod:`cstograph.sparql`) before anything runs: updates are
-refused (403); a ``SERVICE`` whose endpoint is not on the operator's allow-list, or is a variable, is
-refused (400); a query nested deeper than the limits is refused (400); the response format is chosen from
-the query form before evaluation (406 costs nothing). The query then runs in a sandbox process (see
-:mod:`.sandbox`) that ends it at its deadline. ``FROM`` / ``FROM NAMED`` / ``default-graph-uri`` /
-``named-graph-uri`` only select among the graphs held: the engine never loads them.
+Every query is read by a real SPARQL parser (:mod:`cstograph.sparql`) before anything runs
+(:class:`..services.queries.QueryService`): updates are refused (403); a ``SERVICE`` whose endpoint is not on
+the operator's allow-list, or is a variable, is refused (400); a query nested deeper than the limits is
+refused (400); the response format is chosen from the query form before evaluation (406 costs nothing).
+The query then runs in a sandbox process (:mod:`..sandbox`) that ends it at its deadline. ``FROM`` /
+``FROM NAMED`` / ``default-graph-uri`` / ``named-graph-uri`` only select among the graphs held: the engine
+never loads them. Answers carry an entity tag (the snapshot and the request) and may be answered ``304``.
 """
 
 from __future__ import annotations
@@ -20,22 +21,23 @@ from collections.abc import Callable, Mapping, Sequence
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from ..queries import NamedQuery
-from ..sparql import QueryAnalysis, QueryTooComplex, SparqlSyntaxError, UpdateRequest, analyse
-from ..store import named_substitutions
-from .errors import ProtocolError, text_response
-from .formats import GRAPH_FORMATS, HTML, HTML_FORMAT, RESULT_FORMATS, NotAcceptable, negotiate
-from .jobs import QueryJob, encode_term
-from .sandbox import JobCrashed, JobStopped, Kind, PoolUnavailable
-from .state import get_state
+from ...queries import NamedQuery
+from ...store import named_substitutions
+from ..caching import etag_for, not_modified, with_validators
+from ..errors import ProtocolError, text_response
+from ..negotiation import GRAPH_FORMATS, HTML_FORMAT, RESULT_FORMATS, NotAcceptable, negotiate
+from ..services.catalog import service_description_triples
+from ..services.queries import READ_ONLY
+from ..state import get_state
+from ..views.rdf import serialize_triples
+from ._http import cached
 
-__all__ = ["answer_query", "bp", "check_service"]
+__all__ = ["answer_query", "bp"]
 
 bp = Blueprint("sparql", __name__)
 
-QUERY_GROUPS = ("examples", "checks")
 _RESERVED_PARAMS = {"format", "timeout", "default-graph-uri", "named-graph-uri"}
-_READ_ONLY = "this is a read-only query endpoint: SPARQL updates are not accepted"
+_READ_ONLY = READ_ONLY
 
 
 # --- request parsing (Protocol §2.1) ----------------------------------------------------------------------
@@ -102,39 +104,7 @@ def _parse_request() -> tuple[str | None, Callable[[str], list[str]]]:
     return (queries[0] if queries else None), lookup
 
 
-# --- reading the query --------------------------------------------------------------------------------------
-def read_query(query: str) -> QueryAnalysis:
-    """Parse ``query`` and apply the server's rules, or raise :class:`ProtocolError` saying what is wrong."""
-    if "\x00" in query:
-        raise ProtocolError(400, "the query contains a NUL character")
-    if not query.strip():
-        raise ProtocolError(400, "the query is empty")
-    state = get_state()
-    try:
-        analysis = analyse(query, state.config.query_limits)
-    except UpdateRequest as exc:
-        raise ProtocolError(403, f"{_READ_ONLY} ({exc})") from exc
-    except SparqlSyntaxError as exc:
-        raise ProtocolError(400, f"malformed query: {exc}") from exc
-    except QueryTooComplex as exc:
-        raise ProtocolError(400, f"query refused: {exc}") from exc
-    check_service(analysis, allowlist=state.config.service_allowlist)
-    return analysis
-
-
-def check_service(analysis: QueryAnalysis, *, allowlist: Sequence[str]) -> None:
-    """Refuse SERVICE unless every target is an allow-listed IRI (the engine would otherwise fetch it)."""
-    for call in analysis.services:
-        where = f"(line {call.line}, column {call.column})"
-        if not allowlist:
-            raise ProtocolError(400, f"SERVICE (federated query) is not allowed on this endpoint {where}")
-        if call.iri is None:
-            raise ProtocolError(400, f"SERVICE ?{call.variable} (a variable endpoint) is not allowed {where}: "
-                                     "name an allow-listed endpoint IRI")
-        if call.iri not in allowlist:
-            raise ProtocolError(400, f"SERVICE <{call.iri}> is not allowed {where}; allowed: {', '.join(allowlist)}")
-
-
+# --- answering ---------------------------------------------------------------------------------------------
 def answer_query(
     query: str,
     *,
@@ -143,56 +113,35 @@ def answer_query(
     default_graphs: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
     substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    precomputed: str | None = None,
 ) -> Response:
-    """Read, negotiate, then evaluate ``query`` in the sandbox; the HTTP response."""
+    """Read the query, negotiate its format (before any evaluation), then answer: from the snapshot
+    (``precomputed``: a named query with its defaults), the cache, or the sandbox."""
     started = time.monotonic()
     state = get_state()
     state.metrics.add("queries")
     try:
-        return _answer(query, started + timeout, timeout, fmt_param, default_graphs, named_graphs, substitutions)
+        analysis = state.queries.read(query)
+        offered = GRAPH_FORMATS if analysis.is_graph else RESULT_FORMATS
+        try:
+            fmt = negotiate(request.headers.get("Accept"), offered, fmt_param=fmt_param)
+        except NotAcceptable as exc:
+            raise ProtocolError(406, str(exc)) from exc
+        etag = etag_for(state.snapshot.id, "query", query, fmt.short, default_graphs, named_graphs,
+                        sorted((substitutions or {}).items(), key=lambda kv: kv[0]), request.base_url)
+        unchanged = not_modified(etag)
+        if unchanged is not None:
+            return unchanged
+        answer = state.queries.precomputed(precomputed, fmt) if precomputed else None
+        if answer is None:
+            answer = state.queries.answer(query, analysis, fmt, deadline=started + timeout, timeout=timeout,
+                                          default_graphs=default_graphs, named_graphs=named_graphs,
+                                          substitutions=substitutions, base_iri=request.base_url)
     finally:
         state.metrics.observe_latency((time.monotonic() - started) * 1000)
-
-
-def _answer(query: str, deadline: float, timeout: float, fmt_param: str | None,
-            default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None,
-            substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None) -> Response:
-    state = get_state()
-    cfg = state.config
-    metrics = state.metrics
-    analysis = read_query(query)
-    offered = GRAPH_FORMATS if analysis.is_graph else RESULT_FORMATS
-    try:
-        fmt = negotiate(request.headers.get("Accept"), offered, fmt_param=fmt_param)
-    except NotAcceptable as exc:
-        raise ProtocolError(406, str(exc)) from exc
-    union = state.store.union_default_graph and not (default_graphs or named_graphs or analysis.has_dataset)
-    job = QueryJob(
-        query=query, format=fmt.short, max_rows=cfg.max_rows, max_bytes=cfg.max_result_bytes,
-        default_graphs=default_graphs, named_graphs=named_graphs,
-        substitutions={k: encode_term(v) for k, v in (substitutions or {}).items()} or None,
-        base_iri=request.base_url, union=union,
-    )
-    try:
-        answer = state.queries.run(job.header(), deadline=deadline)
-    except JobStopped as exc:
-        if exc.reason == "busy":
-            metrics.add("busy")
-            return text_response(503, f"query not run: {exc}", **{"Retry-After": "2"})
-        metrics.add("timeouts")
-        return text_response(503, f"query timeout: the query ran longer than its time limit of {timeout:g} s "
-                                  "and was stopped. Simplify the query or add a LIMIT.")
-    except JobCrashed as exc:
-        metrics.add("crashes")
-        return text_response(503, f"query stopped: {exc}. Simplify the query.")
-    except PoolUnavailable as exc:
-        return text_response(503, f"query not run: {exc}; retry shortly", **{"Retry-After": "2"})
-    if answer.kind == Kind.REFUSED:
-        status = int(answer.header.get("status", 400))  # type: ignore[call-overload]
-        if status == 422:
-            metrics.add("too_large")
-        return text_response(status, str(answer.header.get("message", "query failed")))
-    return Response(answer.body, status=200, content_type=str(answer.header["content_type"]))
+    if answer.status != 200:
+        return text_response(answer.status, answer.body.decode("utf-8", "replace"), **answer.headers)
+    return with_validators(Response(answer.body, status=200, content_type=answer.content_type), etag)
 
 
 # --- routes ------------------------------------------------------------------------------------------------
@@ -217,8 +166,7 @@ def _describe(fmt_param: str | None) -> Response:
     """GET without a query: the service description (RDF), or the query page when HTML is preferred."""
     from flask import render_template
 
-    from .query_page import query_page_context
-    from .service_description import service_description
+    from ..query_page import query_page_context
 
     state = get_state()
     cfg = state.config
@@ -227,13 +175,15 @@ def _describe(fmt_param: str | None) -> Response:
     except NotAcceptable as exc:
         raise ProtocolError(406, str(exc)) from exc
     endpoint = request.base_url
-    if fmt.media_type == HTML:
+    if fmt is HTML_FORMAT:
         context = query_page_context(endpoint=endpoint, queries_url=request.host_url.rstrip("/") + "/queries",
                                      named=state.all_named(), timeout=cfg.query_timeout, max_rows=cfg.max_rows)
-        return Response(render_template("query.html", **context), content_type="text/html; charset=utf-8")
-    body = service_description(state.store, endpoint=endpoint, fmt=fmt, federation=cfg.service_allowlist,
-                               timeout=cfg.query_timeout, graph_sizes=state.graph_sizes())
-    return Response(body, content_type=fmt.content_type)
+        response = Response(render_template("query.html", **context), content_type="text/html; charset=utf-8")
+        response.vary.add("Accept")
+        return response
+    return cached(fmt, lambda: serialize_triples(service_description_triples(
+        state.snapshot, endpoint=endpoint, union_default_graph=state.store.union_default_graph,
+        federation=cfg.service_allowlist, timeout=cfg.query_timeout), fmt), endpoint)
 
 
 def _describe_named(q: NamedQuery) -> dict[str, object]:
@@ -274,19 +224,8 @@ def named_query(group: str, name: str) -> Response:
     except ValueError as exc:
         raise ProtocolError(400, f"bad parameter value: {exc}") from exc
     timeout = _timeout(values.getlist("timeout"), state.config.query_timeout)
+    plain = not (set(values) - {"format", "timeout"})  # its default parameters: the snapshot has the answer
     return answer_query(named.text, timeout=timeout, fmt_param=values.get("format"), substitutions=subs,
                         default_graphs=_graph_iris(values.getlist("default-graph-uri"), "default-graph-uri"),
-                        named_graphs=_graph_iris(values.getlist("named-graph-uri"), "named-graph-uri"))
-
-
-@bp.route("/health")
-def health() -> Response:
-    """Liveness: this process answers, and says how big the served graph is (counted once, at start-up)."""
-    state = get_state()
-    return Response(json.dumps({"status": "ok", "triples": state.triples, "graphs": len(state.graph_sizes())}),
-                    content_type="application/json")
-
-
-@bp.route("/metrics")
-def metrics() -> Response:
-    return Response(json.dumps(get_state().metrics.snapshot(), indent=1), content_type="application/json")
+                        named_graphs=_graph_iris(values.getlist("named-graph-uri"), "named-graph-uri"),
+                        precomputed=f"{group}/{name}" if plain else None)

@@ -7,9 +7,9 @@ import json
 
 from flask import Blueprint, Response, request
 
-from .errors import ProtocolError
-from .render import link_target
-from .state import get_state
+from ..errors import ProtocolError
+from ..state import get_state
+from ..views.links import link_target
 
 __all__ = ["bp"]
 
