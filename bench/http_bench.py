@@ -1,5 +1,9 @@
-"""HTTP benchmark: ``cstograph serve`` (Flask + gunicorn + pyoxigraph) vs ``oxigraph serve-read-only`` (the
-Rust server) on the same data, in one run, at concurrency 1 and 4, on loopback only.
+"""HTTP benchmark: ``cstograph serve`` vs ``oxigraph serve-read-only`` (the Rust server) on the same data — the
+**built** dataset (asserted + inferred graphs) — in one run, at concurrency 1 and 4, on loopback only.
+
+Two comparisons: each example query with ``cstograph serve``'s answer cache off (every request evaluated, as
+Oxigraph does), then a repeated mix of all the example queries with the cache on (the dataset is read-only
+between builds, so an answer stays right until the next build).
 
 Each example query of queries/examples/ is sent by POST (application/sparql-query, Accept: SPARQL JSON)
 to both servers, with its default parameters bound identically for both (a leading ``VALUES`` block in
@@ -36,6 +40,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cstograph.config import Settings
+from cstograph.pipeline import DATASET_NQ, build
 from cstograph.queries import NamedQuery, load_queries
 from cstograph.store import GraphStore, named_substitutions
 
@@ -175,8 +180,8 @@ Load = Callable[[str, str, int, float, Path], Measure]
 
 
 def _dataset(settings: Settings, synth: int, work: Path) -> Path:
-    """The project's data (plus ``synth`` synthetic triples) as one N-Quads file."""
-    files = [settings.ontology_file, *settings.data_files()]
+    """The built dataset (plus ``synth`` synthetic triples) as one N-Quads file."""
+    files = [build(settings).path / DATASET_NQ]
     if synth:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from synth import generate  # type: ignore[import-not-found]
@@ -192,15 +197,17 @@ def _dataset(settings: Settings, synth: int, work: Path) -> Path:
 Started = tuple[list[subprocess.Popen[bytes]], dict[str, str], list[str]]
 
 
-def _start(args: argparse.Namespace, dataset: Path, work: Path) -> Started:
+def _start(args: argparse.Namespace, dataset: Path, work: Path, *, fresh: bool = True) -> Started:
     """Both servers on the same data, on loopback: the processes, their query URLs, their readiness URLs."""
     oxigraph = BIN / "oxigraph" if (BIN / "oxigraph").exists() else Path(shutil.which("oxigraph") or "oxigraph")
-    subprocess.run([str(oxigraph), "load", "--location", str(work / "oxdb"), "--file", str(dataset)],
-                   check=True, capture_output=True)
+    if fresh:
+        subprocess.run([str(oxigraph), "load", "--location", str(work / "oxdb"), "--file", str(dataset)],
+                       check=True, capture_output=True)
     cst_port, ox_port = free_port(), free_port()
     cst = subprocess.Popen(
         [str(BIN / "cstograph"), "serve", "--host", "127.0.0.1", "--port", str(cst_port), "--data", str(dataset),
-         "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "30"],
+         "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "30",
+         "--result-cache-mb", str(args.cache_mb)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     oxs = subprocess.Popen(
         [str(oxigraph), "serve-read-only", "--location", str(work / "oxdb"), "--bind", f"127.0.0.1:{ox_port}",
@@ -255,10 +262,14 @@ def main() -> int:
     parser.add_argument("--synth", type=int, default=0, help="add this many synthetic triples (bench/synth.py)")
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per measurement")
     parser.add_argument("--workers", type=int, default=2, help="cstograph serve --workers")
-    parser.add_argument("--threads", type=int, default=4, help="cstograph serve --threads")
+    parser.add_argument("--threads", type=int, default=8, help="cstograph serve --threads")
     parser.add_argument("--concurrency", default="1,4", help="comma-separated client concurrency levels")
     parser.add_argument("--queries", default="", help="comma-separated example names (default: all)")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
+    parser.add_argument("--cache-mb", type=int, default=0,
+                        help="cstograph's answer cache per worker for the per-query table (default 0: off)")
+    parser.add_argument("--mix-seconds", type=float, default=10.0,
+                        help="seconds of the repeated mix with the cache on (0: skip)")
     args = parser.parse_args()
 
     settings = Settings.discover()
@@ -274,14 +285,53 @@ def main() -> int:
         for url, proc in zip(ready, processes, strict=True):
             wait_ready(url, proc)
         n_quads = sum(1 for line in dataset.open("rb") if line.strip())
-        print(f"data: {n_quads} quads; cstograph: gunicorn {args.workers} workers × {args.threads} threads; "
-              f"Oxigraph {ox.__version__} serve-read-only; load: {load.__name__}, {args.duration:g} s each\n")
+        print(f"data: {n_quads} quads (the built dataset); cstograph: {args.workers} web workers × {args.threads} "
+              f"threads, answer cache {args.cache_mb} MiB; Oxigraph {ox.__version__} serve-read-only; "
+              f"load: {load.__name__}, {args.duration:g} s each\n")
         _print_report(_measure_all(queries, servers, levels, load, args.duration, work), levels)
     finally:
         for proc in processes:
             stop(proc)
-        shutil.rmtree(work, ignore_errors=True)
+    if args.mix_seconds and load is run_wrk:
+        args.cache_mb = 64
+        processes, servers, ready = _start(args, dataset, work, fresh=False)
+        try:
+            for url, proc in zip(ready, processes, strict=True):
+                wait_ready(url, proc)
+            _mix(queries, servers, levels, args.mix_seconds, work)
+        finally:
+            for proc in processes:
+                stop(proc)
+    shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+_MIX_LUA = """bodies = {{ {bodies} }}
+counter = 0
+request = function()
+  counter = counter + 1
+  local headers = {{ ["Content-Type"] = "application/sparql-query", ["Accept"] = "application/sparql-results+json" }}
+  return wrk.format("POST", nil, headers, bodies[(counter % #bodies) + 1])
+end
+"""
+
+
+def _mix(queries: dict[str, NamedQuery], servers: dict[str, str], levels: list[int], seconds: float,
+         work: Path) -> None:
+    """Throughput of a repeated mix of every example query (cstograph's answer cache on)."""
+    bodies = ", ".join("[==[" + bound_query(q) + "]==]" for q in queries.values())
+    script = work / "mix.lua"
+    script.write_text(_MIX_LUA.format(bodies=bodies), encoding="utf-8")
+    print(f"\nrepeated mix of the {len(queries)} example queries, cstograph's answer cache on, {seconds:g} s:")
+    for level in levels:
+        rps = {}
+        for srv, url in servers.items():
+            out = subprocess.run(["wrk", "-t", str(min(level, 2)), "-c", str(level), "-d", f"{seconds:g}s",
+                                  "--latency", "--timeout", "30s", "-s", str(script), url],
+                                 capture_output=True, text=True, check=True).stdout
+            rps[srv] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        print(f"  concurrency {level}: cstograph {rps['cstograph']:.0f} req/s, oxigraph {rps['oxigraph']:.0f} req/s, "
+              f"ratio {ratio(rps['cstograph'], rps['oxigraph']):.2f}×")
 
 
 if __name__ == "__main__":

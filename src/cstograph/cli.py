@@ -264,6 +264,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         iri_base=args.iri_base or BASE, public_url=args.public_url,
         query_pool=PoolLimits(size=args.query_processes, long_slots=max(1, args.long_queries),
                               memory_mb=args.query_memory),
+        result_cache_mb=args.result_cache_mb,
     )
     snapshot = open_snapshot(store, config, build=build,
                              snapshot_id=snapshot_id(args.data) if args.data else "unbuilt")
@@ -363,6 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--long-queries", type=int, default=2,
                    help="queries that may run longer than 0.25 s at once (the other processes stay free)")
     p.add_argument("--query-memory", type=int, default=2048, help="memory a query may use, in MiB")
+    p.add_argument("--result-cache-mb", type=int, default=64,
+                   help="MiB of query answers each web worker keeps (the data does not change while served); 0: none")
     p.add_argument("--request-timeout", type=float, default=10.0,
                    help="seconds a client has to send a whole request (slower clients are disconnected)")
     p.add_argument("--idle-timeout", type=float, default=30.0,

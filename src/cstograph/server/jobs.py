@@ -70,7 +70,16 @@ class QueryJob:
     union: bool = True
 
     def header(self) -> dict[str, object]:
-        return {"job": "query", **asdict(self)}
+        # (not dataclasses.asdict: it deep-copies, and this runs on every query)
+        return {"job": "query", "query": self.query, "format": self.format, "max_rows": self.max_rows,
+                "max_bytes": self.max_bytes, "default_graphs": self.default_graphs, "named_graphs": self.named_graphs,
+                "substitutions": self.substitutions, "base_iri": self.base_iri, "union": self.union}
+
+    def key(self) -> tuple[object, ...]:
+        """What identifies the answer (for caches)."""
+        graphs = (tuple(self.default_graphs or ()), tuple(self.named_graphs or ()))
+        subs = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in (self.substitutions or {}).items()))
+        return (self.query, self.format, self.max_rows, self.max_bytes, graphs, subs, self.base_iri, self.union)
 
 
 def _run_query(store: GraphStore, job: QueryJob) -> Frame:

@@ -120,6 +120,7 @@ def answer_query(
     started = time.monotonic()
     state = get_state()
     state.metrics.add("queries")
+    base_iri = request.base_url  # relative IRIs resolve against the endpoint's URL
     try:
         analysis = state.queries.read(query)
         offered = GRAPH_FORMATS if analysis.is_graph else RESULT_FORMATS
@@ -128,7 +129,7 @@ def answer_query(
         except NotAcceptable as exc:
             raise ProtocolError(406, str(exc)) from exc
         etag = etag_for(state.snapshot.id, "query", query, fmt.short, default_graphs, named_graphs,
-                        sorted((substitutions or {}).items(), key=lambda kv: kv[0]), request.base_url)
+                        sorted((substitutions or {}).items(), key=lambda kv: kv[0]), base_iri)
         unchanged = not_modified(etag)
         if unchanged is not None:
             return unchanged
@@ -136,7 +137,7 @@ def answer_query(
         if answer is None:
             answer = state.queries.answer(query, analysis, fmt, deadline=started + timeout, timeout=timeout,
                                           default_graphs=default_graphs, named_graphs=named_graphs,
-                                          substitutions=substitutions, base_iri=request.base_url)
+                                          substitutions=substitutions, base_iri=base_iri)
     finally:
         state.metrics.observe_latency((time.monotonic() - started) * 1000)
     if answer.status != 200:

@@ -95,8 +95,7 @@ class QueryService:
         job = QueryJob(query=query, format=fmt.short, max_rows=self.max_rows, max_bytes=self.max_bytes,
                        default_graphs=default_graphs, named_graphs=named_graphs, substitutions=subs,
                        base_iri=base_iri, union=union)
-        key = repr(sorted(job.header().items()))
-        found = self.cache.get_or_make(key, lambda: self._run(job, deadline, timeout))
+        found = self.cache.get_or_make(job.key(), lambda: self._run(job, deadline, timeout))
         assert isinstance(found, Answer)
         return found
 
