@@ -35,6 +35,7 @@ from .hooks import install_hooks
 from .jobs import query_handler, validation_handler
 from .limits import Metrics
 from .sandbox import Handler
+from .services.catalogue import KindService
 from .services.ontology import OntologyService
 from .services.queries import QueryService
 from .services.resources import ResourceService
@@ -98,6 +99,7 @@ def create_app(
                              union_default_graph=graph_store.union_default_graph,
                              cache=BytesCache(cfg.result_cache_mb * 1024 * 1024)),
         resources=resources, ontology=OntologyService(resources), site=SiteService(snap, resources),
+        kinds=KindService(resources),
         search=search, vocabulary=Vocabulary.build(graph_store, search),
         rendered=BytesCache(64 * 1024 * 1024), named=snap.named(),
     )

@@ -15,6 +15,7 @@ from .caching import BytesCache
 from .config import ServerConfig
 from .execution import Executor
 from .limits import Metrics
+from .services.catalogue import KindService
 from .services.ontology import OntologyService
 from .services.queries import QueryService
 from .services.resources import ResourceService
@@ -39,6 +40,7 @@ class ServerState:
     resources: ResourceService
     ontology: OntologyService
     site: SiteService
+    kinds: KindService
     search: SearchIndex
     vocabulary: Vocabulary
     #: Rendered answers (pages, VoID, the service description…) by entity tag.

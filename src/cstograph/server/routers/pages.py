@@ -71,6 +71,45 @@ def _lang() -> str:
     return lang
 
 
+@bp.route("/id/")
+def kinds() -> Response:
+    """Every kind of resource, with how many there are."""
+    state = get_state()
+    return cached("text/html; charset=utf-8",
+                  lambda: render_template("kinds.html", kinds=state.kinds.kinds()).encode("utf-8"))
+
+
+@bp.route("/id/<kind>/")
+def kind_list(kind: str) -> Response:
+    """The resources of one kind, by label; events by year."""
+    state = get_state()
+    lang = _lang()
+    views = state.kinds.members(kind, lang=lang)
+    if not views:
+        raise ProtocolError(404, f"no resources of kind {kind!r}; see /id/ for the kinds")
+    groups = state.kinds.by_year(views) if kind == "event" else []
+    return cached("text/html; charset=utf-8", lambda: render_template(
+        "list.html", slug=kind, count=len(views), views=views, groups=groups).encode("utf-8"), lang)
+
+
+@bp.route("/search")
+def search_page() -> Response:
+    """Search by label (English, Russian, alternative labels): the page behind the header's search box."""
+    state = get_state()
+    q = request.args.get("q", "").strip()
+    if len(q) > 200:
+        raise ProtocolError(400, "the search text is longer than 200 characters")
+    lang = _lang()
+    hits = state.search.search(q, language=lang, limit=50) if q else []
+    base = state.config.iri_base
+    from ..views.links import link_target
+
+    results = [{"label": h.labels.get(lang) or h.label, "matched": h.label, "href": link_target(h.iri, base)[0],
+                "types": h.types} for h in hits]
+    return cached("text/html; charset=utf-8", lambda: render_template(
+        "search.html", q=q, lang=lang, results=results).encode("utf-8"), q, lang)
+
+
 @bp.route("/id/<kind>/<path:rest>")
 def resource(kind: str, rest: str) -> werkzeug.wrappers.Response:
     state = get_state()
