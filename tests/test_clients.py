@@ -164,3 +164,87 @@ def test_service_to_an_allow_listed_endpoint_is_federated(project: Path, oxigrap
 def test_service_refused_by_default_on_a_real_server(server: RunningServer, oxigraph_server: str) -> None:
     with pytest.raises(QueryBadFormed):
         wrapper(server, f"SELECT * WHERE {{ SERVICE <{oxigraph_server}> {{ ?s ?p ?o }} }}", JSON).queryAndConvert()
+
+
+# --- every common client's default request works (issue 15) --------------------------------------------------
+CONSTRUCT = f"CONSTRUCT WHERE {{ ?s <{EX}p> ?o }}"
+DESCRIBE = f"DESCRIBE <{EX}a>"
+
+
+@pytest.mark.parametrize("query", [CONSTRUCT, DESCRIBE], ids=["construct", "describe"])
+@pytest.mark.parametrize("fmt, syntax", [
+    (XML, "RDF_XML"), ("rdf+xml", "RDF_XML"), ("json-ld", "JSON_LD"), ("n3", "TURTLE"), (TURTLE, "TURTLE"),
+])
+def test_sparqlwrapper_graph_queries_in_every_return_format(server: RunningServer, query: str, fmt: str,
+                                                            syntax: str) -> None:
+    """SPARQLWrapper sends ``format=xml`` (its default), ``rdf+xml``, ``json-ld``, ``n3``… for a graph: each
+    is answered in that RDF syntax (a 406 before)."""
+    import pyoxigraph as ox
+
+    body = wrapper(server, query, fmt).query().response.read()
+    triples = list(ox.parse(body, format=getattr(ox.RdfFormat, syntax)))
+    assert triples and all(t.subject.value.startswith(EX) for t in triples)
+
+
+def test_sparqlwrapper_json_for_a_graph_gets_json_ld(server: RunningServer) -> None:
+    """SPARQLWrapper sends returnFormat JSON for a CONSTRUCT as ``format=json`` with ``Accept: */*`` (and a
+    warning): the server answers the JSON syntax of RDF, JSON-LD."""
+    import pyoxigraph as ox
+
+    with pytest.warns(RuntimeWarning, match="Sending Accept header"):
+        response = wrapper(server, CONSTRUCT, JSON).query().response
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    assert len(list(ox.parse(response.read(), format=ox.RdfFormat.JSON_LD))) == 2
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, "tsv"])
+def test_sparqlwrapper_select_and_ask_in_every_return_format(server: RunningServer, fmt: str) -> None:
+    for query in (Q, f"ASK {{ <{EX}a> ?p ?o }}"):
+        response = wrapper(server, query, fmt).query()
+        assert response.response.status == 200 and response.response.read()
+
+
+def test_rdflib_sparqlstore_reads_the_endpoint(server: RunningServer) -> None:
+    import warnings
+
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(SPARQLStore(server.sparql, returnFormat="json"))
+    rows = list(graph.query(Q))
+    assert [str(r[0]) for r in rows] == [EX + "a", EX + "c"]
+    assert graph.query(f"ASK {{ <{EX}a> ?p ?o }}").askAnswer is True
+    with warnings.catch_warnings():  # rdflib's own: its CONSTRUCT result is a ConjunctiveGraph
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert len(graph.query(CONSTRUCT).graph) == 2  # type: ignore[union-attr]
+
+
+def test_roqet_construct_gets_a_graph(server: RunningServer) -> None:
+    """roqet offers only results formats even for a CONSTRUCT: it gets Turtle, not 406."""
+    roqet = require_tool("roqet")
+    import pyoxigraph as ox
+
+    run = subprocess.run([roqet, "-q", "-p", server.sparql, "-e", CONSTRUCT], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0 and "Error" not in run.stderr, run.stderr  # (a 406 before)
+    # what roqet was sent: RDF/XML, the graph syntax of the XML family it asked for
+    request = urllib.request.Request(server.sparql + "?" + urllib.parse.urlencode({"query": CONSTRUCT}),
+                                     headers={"Accept": "application/sparql-results+xml"})
+    with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310 - loopback only
+        assert r.headers["Content-Type"] == "application/rdf+xml"
+        assert sorted(str(t) for t in ox.parse(r.read(), format=ox.RdfFormat.RDF_XML)) == [
+            f"<{EX}a> <{EX}p> <{EX}b>", f"<{EX}c> <{EX}p> <{EX}d>"]
+
+
+def test_a_query_editor_on_another_origin_can_query(server: RunningServer) -> None:
+    """What YASGUI on another site sends: a CORS preflight for a POST, then the POST with an Origin."""
+    preflight = urllib.request.Request(server.sparql, method="OPTIONS", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    with urllib.request.urlopen(preflight, timeout=30) as r:  # noqa: S310 - loopback only
+        assert r.status == 204 and r.headers["Access-Control-Allow-Origin"] == "*"
+        assert "POST" in r.headers["Access-Control-Allow-Methods"]
+        assert "content-type" in r.headers["Access-Control-Allow-Headers"].lower()
+    request = urllib.request.Request(server.sparql, data=urllib.parse.urlencode({"query": Q}).encode(), headers={
+        "Origin": "https://yasgui.example", "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310 - loopback only
+        assert r.headers["Access-Control-Allow-Origin"] == "*" and b'"bindings"' in r.read()

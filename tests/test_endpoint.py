@@ -161,13 +161,15 @@ def test_406_when_nothing_acceptable(client: FlaskClient) -> None:
 
 
 def test_a_graph_for_a_client_that_offers_only_results_formats_comes_as_turtle(client: FlaskClient) -> None:
-    """roqet asks a CONSTRUCT for application/sparql-results+xml only: it gets Turtle (as the big servers
+    """roqet asks a CONSTRUCT for application/sparql-results+xml only: it gets RDF/XML (as the big servers
     answer), not a 406 — and never a results document mislabelled as a graph."""
     q = "CONSTRUCT { <a:s> <a:p> <a:o> } WHERE {}"
-    for accept in ("text/csv", "application/sparql-results+xml", "application/sparql-results+json"):
+    for accept, media, syntax in (("text/csv", "text/turtle", ox.RdfFormat.TURTLE),
+                                  ("application/sparql-results+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+                                  ("application/sparql-results+json", "application/ld+json", ox.RdfFormat.JSON_LD)):
         r = client.get("/sparql", query_string={"query": q}, headers={"Accept": accept})
-        assert r.status_code == 200 and r.mimetype == "text/turtle"
-        assert [str(t) for t in ox.parse(r.data, format=ox.RdfFormat.TURTLE)] == ["<a:s> <a:p> <a:o>"]
+        assert r.status_code == 200 and r.mimetype == media
+        assert [str(t) for t in ox.parse(r.data, format=syntax)] == ["<a:s> <a:p> <a:o>"]
 
 
 def test_negotiate_prefers_specific_over_wildcard() -> None:

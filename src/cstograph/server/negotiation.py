@@ -6,10 +6,10 @@ N-Quads. Pages: HTML. A ``format`` request parameter (a short name or a media ty
 short names clients send are understood per kind of result (SPARQLWrapper sends ``format=xml`` for a
 CONSTRUCT meaning RDF/XML, ``json-ld``, ``n3``…).
 
-When a client accepts none of the offered types but only *other* formats of the same protocol — roqet
-asks for ``application/sparql-results+xml`` only, even for a CONSTRUCT — the negotiator answers in the
-offered default instead of 406, as the big SPARQL servers do (a graph: Turtle); a client that accepts
-nothing we can make (``image/png``) gets 406.
+A client that asks a graph query for SPARQL results formats only — roqet asks for
+``application/sparql-results+xml`` even for a CONSTRUCT — gets the RDF syntax of the same family (RDF/XML for
+XML, JSON-LD for JSON) or, for CSV/TSV, the offered default (Turtle), as the big SPARQL servers do rather than
+406; a client that accepts nothing we can make (``image/png``) gets 406.
 """
 
 from __future__ import annotations
@@ -63,10 +63,11 @@ GRAPH_FORMATS: tuple[Format, ...] = (
     Format("text/turtle", "turtle", ox.RdfFormat.TURTLE, ("application/x-turtle", "text/n3", "text/rdf+n3"),
            ("ttl", "n3"), "ttl"),
     Format("application/n-triples", "ntriples", ox.RdfFormat.N_TRIPLES, ("text/plain",), ("nt", "n-triples"), "nt"),
-    Format("application/rdf+xml", "rdfxml", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml"),
-           ("xml", "rdf+xml", "rdf"), "rdf"),
-    Format("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD, ("application/json",), ("json-ld", "json"),
-           "jsonld"),
+    # a client that asks a CONSTRUCT for SPARQL XML or JSON results (roqet does) gets the RDF syntax of that family
+    Format("application/rdf+xml", "rdfxml", ox.RdfFormat.RDF_XML,
+           ("application/xml", "text/xml", "application/sparql-results+xml"), ("xml", "rdf+xml", "rdf"), "rdf"),
+    Format("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD,
+           ("application/json", "application/sparql-results+json"), ("json-ld", "json"), "jsonld"),
     Format("application/trig", "trig", ox.RdfFormat.TRIG, (), (), "trig"),
     Format("application/n-quads", "nquads", ox.RdfFormat.N_QUADS, (), ("nq",), "nq"),
 )
