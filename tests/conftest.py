@@ -3,17 +3,20 @@ servers are real processes on 127.0.0.1, started and stopped by PID."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,55 @@ def project_copy(tmp_path: Path) -> Path:
         if (PROJECT_DIR / sub).is_dir():
             shutil.copytree(PROJECT_DIR / sub, root / sub)
     return root
+
+
+# --- the loopback canary ---------------------------------------------------------------------------------
+@dataclass
+class Canary:
+    """A loopback HTTP server that answers anything plausibly and records every request it gets. Its port is
+    never given to the test process (the network guard would refuse it): only a server under test can reach it."""
+
+    port: int = 0
+    hits: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def take(self) -> list[str]:
+        with self.lock:
+            found, self.hits = self.hits, []
+        return found
+
+
+@pytest.fixture(scope="session")
+def canary() -> Iterator[Canary]:
+    found = Canary()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            with found.lock:
+                found.hits.append(f"{self.command} {self.path}")
+            body = json.dumps({"@context": {"x": "http://canary/"}, "head": {"vars": ["v"]},
+                               "results": {"bindings": [{"v": {"type": "literal", "value": "CANARY-LEAK"}}]}})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        do_GET = do_POST = do_HEAD = _answer  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    found.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield found
+    finally:
+        server.shutdown()
+        server.server_close()
