@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ..conftest import RunningServer
+from ..conftest import Canary, RunningServer
 from ._strategies import ACCEPTS, CANARY, CONTENT_TYPES, QUERIES, paths, posted_documents
-from .conftest import TIMEOUT, Canary, Reply, query, request
+from .conftest import TIMEOUT, Reply, query, request
 
 HANG = TIMEOUT + 5.0
 #: Statuses a request may get; 500 (and any other) is a failure.

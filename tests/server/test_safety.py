@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import RunningServer
-from .conftest import REQUEST_TIMEOUT, TIMEOUT, Canary, Reply, query, request
+from ..conftest import Canary, RunningServer
+from .conftest import REQUEST_TIMEOUT, TIMEOUT, Reply, query, request
 
 HANG = TIMEOUT + 5.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
