@@ -102,12 +102,13 @@ def cstograph_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "cstograph.cli"]
 
 
-def start_server(args: list[str], log: Path, *, ready_path: str = "/health", timeout: float = 60) -> RunningServer:
-    """Start ``cstograph serve ARGS --port P`` as a real process and wait until it answers."""
+def start_server(args: list[str], log: Path, *, ready_path: str = "/health", timeout: float = 60,
+                 global_args: list[str] | None = None) -> RunningServer:
+    """Start ``cstograph [GLOBAL_ARGS] serve ARGS --port P`` as a real process and wait until it answers."""
     port = free_port()
     with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
         proc = subprocess.Popen(
-            [*cstograph_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+            [*cstograph_command(), *(global_args or []), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
             stdout=handle, stderr=subprocess.STDOUT, cwd=PROJECT_DIR, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"

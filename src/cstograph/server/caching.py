@@ -2,7 +2,8 @@
 
 Every answer the server gives is a function of the published snapshot and of the request, so its entity
 tag is the snapshot's id plus a digest of what chose the representation (path, query, negotiated type,
-language): the same on every replica serving the same build, different after the next build.
+language): the same on every replica serving the same build, different after the next build. The tags are
+weak: replicas give equivalent answers, but an RDF serialisation may name blank nodes differently.
 ``If-None-Match`` that matches gets ``304 Not Modified`` with no body. ``Cache-Control`` lets shared caches
 keep an answer for ``max_age`` seconds and then revalidate it cheaply with the tag.
 """
@@ -23,8 +24,10 @@ MAX_AGE = 300
 
 
 def etag_for(snapshot_id: str, *parts: object) -> str:
+    """A weak entity tag (RFC 9110 §8.8.1): two servers of one build give equivalent answers, not always the same
+    bytes — an RDF serialisation names blank nodes as each process loaded them."""
     digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f'"{snapshot_id}-{digest}"'
+    return f'W/"{snapshot_id}-{digest}"'
 
 
 def not_modified(etag: str) -> Response | None:
@@ -33,7 +36,7 @@ def not_modified(etag: str) -> Response | None:
     if not header:
         return None
     tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    if "*" in tags or etag in tags:
+    if "*" in tags or etag.removeprefix("W/") in tags:  # If-None-Match compares weakly (RFC 9110 §13.1.2)
         response = Response(status=304)
         response.headers["ETag"] = etag
         response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
