@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from cstograph.queries import XSD, Param, load_queries
+from cstograph.queries import XSD, Param, load_queries, parse_query_file
 from cstograph.store import named_substitutions
 
 from .conftest import PROJECT_DIR
@@ -33,3 +34,18 @@ def test_members_on_date_defaults_to_today_and_a_given_value_wins() -> None:
     today = ox.Literal(date.today().isoformat(), datatype=ox.NamedNode(XSD + "date"))
     assert named_substitutions(q, {})["date"] == today
     assert named_substitutions(q, {"date": "1995-01-01"})["date"].value == "1995-01-01"
+
+
+def test_every_header_line_is_kept_in_order_with_repeated_keys(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("#+ summary: Who?\n#+ expect: fact,answer\n#+ quote: a: b\n#+ expect: state:ARM,Armenia\n"
+                    "#+ param: day xsd:date 2020-01-01\n# a plain comment\nSELECT ?fact ?answer WHERE {}\n"
+                    "#+ expect: not a header: the query has begun\n", encoding="utf-8")
+    q = parse_query_file(path)
+    assert q.header("expect") == ("fact,answer", "state:ARM,Armenia")
+    assert q.header("quote") == ("a: b",)  # split at the first colon only
+    assert q.header("source") == ()
+    assert q.headers[0] == ("summary", "Who?") and len(q.headers) == 5
+    # the headers read before stay as they were
+    assert (q.summary, q.group, q.description, q.tags) == ("Who?", tmp_path.name, "", ())
+    assert q.params == (Param("day", str(XSD.date), "2020-01-01"),)

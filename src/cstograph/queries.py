@@ -9,6 +9,10 @@ Each ``queries/<group>/<name>.rq`` starts with ``#+`` header lines::
 
 A ``param`` names a variable that the runner binds (SEP-0007 substitution, never string formatting),
 with its datatype and a default value (``today`` for an ``xsd:date``: the day the query runs).
+
+Every header line is also kept as written, in order (:attr:`NamedQuery.headers`), so that a group can give
+its files headers of its own, repeated if need be: ``queries/competency/*.rq`` carry their source, quotes
+and expected answer (``#+ source:``, ``#+ quote:``, ``#+ expect:``), read with :meth:`NamedQuery.header`.
 """
 
 from __future__ import annotations
@@ -45,6 +49,12 @@ class NamedQuery:
     description: str = ""
     params: tuple[Param, ...] = field(default=())
     tags: tuple[str, ...] = field(default=())
+    #: every ``#+ key: value`` line of the file, in order (repeated keys included)
+    headers: tuple[tuple[str, str], ...] = field(default=())
+
+    def header(self, key: str) -> tuple[str, ...]:
+        """The values of every ``#+ key:`` line, in file order (``()`` when there is none)."""
+        return tuple(value for k, value in self.headers if k == key)
 
     @property
     def qualified_name(self) -> str:
@@ -62,6 +72,7 @@ def _datatype(token: str) -> str:
 def parse_query_file(path: Path, *, group: str | None = None) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
+    headers: list[tuple[str, str]] = []
     params: list[Param] = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -71,6 +82,7 @@ def parse_query_file(path: Path, *, group: str | None = None) -> NamedQuery:
             continue
         key, _, value = stripped[2:].partition(":")
         key, value = key.strip(), value.strip()
+        headers.append((key, value))
         if key == "param":
             parts = value.split(None, 2)
             if len(parts) < 2:
@@ -89,6 +101,7 @@ def parse_query_file(path: Path, *, group: str | None = None) -> NamedQuery:
         description=meta.get("description", ""),
         params=tuple(params),
         tags=tuple(t.strip() for t in meta.get("tags", "").split(",") if t.strip()),
+        headers=tuple(headers),
     )
 
 
