@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from cstograph.namespaces import CST, INSTANCE_TYPES, instance_namespace
 from cstograph.queries import NamedQuery, parse_query_file
-from cstograph.store import GraphStore
+from cstograph.store import GraphStore, named_substitutions
 
 from .conftest import GOLDEN, PROJECT_DIR
 
@@ -61,16 +61,14 @@ class GoldenSet:
                       if p.name.split("--")[0].removesuffix(".csv") in self.queries)
 
     def substitutions(self, query: NamedQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
-        subs: dict[str, ox.NamedNode | ox.Literal] = {}
-        for param in query.params:
-            value = given.get(param.name, param.default)
-            assert value is not None, f"no value for parameter {param.name}"
-            if param.datatype == "iri":
-                subs[param.name] = ox.NamedNode(self.expand(value))
-            else:
-                subs[param.name] = ox.Literal(value, datatype=ox.NamedNode(param.datatype))
+        """The parameters a golden file names (IRIs as prefixed names), bound as the CLI and the endpoint bind
+        them (:func:`cstograph.store.named_substitutions`: given value, else the query's default)."""
         unknown = set(given) - {p.name for p in query.params}
         assert not unknown, f"golden file names unknown parameters {unknown}"
+        iri_params = {p.name for p in query.params if p.datatype == "iri"}
+        subs = named_substitutions(query, {k: self.expand(v) if k in iri_params else v for k, v in given.items()})
+        missing = {p.name for p in query.params} - set(subs)
+        assert not missing, f"no value for parameters {missing}"
         return subs
 
     def assert_covered(self, *, described: bool) -> None:
