@@ -102,7 +102,7 @@ def test_old_builds_are_pruned_and_current_is_kept(tmp_path: Path) -> None:
     import time
 
     from cstograph.config import Settings
-    from cstograph.pipeline import KEEP_BUILDS, _publish, prune
+    from cstograph.pipeline import KEEP_BUILDS, prune
 
     settings = Settings(project_dir=tmp_path, build_dir=tmp_path / "b")
     (settings.build_dir / "closure").mkdir(parents=True)
@@ -115,7 +115,7 @@ def test_old_builds_are_pruned_and_current_is_kept(tmp_path: Path) -> None:
         stamp = time.time() - 1000 + age
         for path in (folder, settings.build_dir / "closure" / f"{name}.nq"):
             os.utime(path, (stamp, stamp))
-    _publish(settings, settings.build_dir / names[0])  # the oldest is the current one
+    settings.current_build.symlink_to(names[0])  # build/current (README) points at the oldest
     removed = prune(settings, keep=KEEP_BUILDS)
     kept = sorted(p.name for p in settings.build_dir.iterdir()
                   if p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file())
