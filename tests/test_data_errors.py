@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from cstograph.load import load_graph
-from cstograph.namespaces import CST, ID
+from cstograph.namespaces import CST, ID, sparql_prefixes
 from cstograph.queries import parse_query_file
 from cstograph.store import GraphStore
 
@@ -260,12 +260,10 @@ def test_error5_reference_pages_are_labelled_as_the_record_names_them(data: Grap
 
 # ------------------------------------------------------------------------------------------- error 6
 def test_error6_secretary_general_terms_follow_the_last_day_plus_one_rule(store: GraphStore) -> None:
-    rows = store.select("""PREFIX cst: <https://w3id.org/cstograph/ontology#>
-        SELECT ?person WHERE {
-          ?t cst:post <https://w3id.org/cstograph/id/post/csto-secretary-general> ; cst:holder ?person ;
+    rows = store.select(sparql_prefixes("cst", "xsd", "post") + """SELECT ?person WHERE {
+          ?t cst:post post:csto-secretary-general ; cst:holder ?person ;
              cst:latestStart ?s . OPTIONAL { ?t cst:earliestEnd ?e }
-          FILTER(?s <= "2017-05-02"^^xsd:date && (!BOUND(?e) || "2017-05-02"^^xsd:date < ?e)) }""".replace(
-        "SELECT", "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT"))
+          FILTER(?s <= "2017-05-02"^^xsd:date && (!BOUND(?e) || "2017-05-02"^^xsd:date < ?e)) }""")
     assert {r["person"].value.rsplit("/", 1)[1] for r in rows} == {"valery-semerikov", "yuri-khachaturov"}
 
 
