@@ -6,7 +6,7 @@ import "./query.css";
 import { el } from "./dom.js";
 import { createEditor } from "./editor.js";
 import { isGraphForm, queryForm, serverErrorOffset } from "./sparqlinfo.js";
-import { snippets } from "./snippets.js";
+import { namedSnippets, snippets } from "./snippets.js";
 import { addHistory, clearHistory, loadHistory, loadTabs, newId, saveTabs } from "./store.js";
 import { ResultTable } from "./table.js";
 import { parseNTriples } from "./terms.js";
@@ -53,12 +53,13 @@ function boot() {
   const activeTab = () => tabs.tabs.find((t) => t.id === tabs.active);
   let saveTimer = null;
   const save = () => { clearTimeout(saveTimer); saveTimer = setTimeout(() => saveTabs(tabs), 200); };
+  addEventListener("pagehide", () => { clearTimeout(saveTimer); saveTabs(tabs); });
 
   const textarea = $("query");
   textarea.value = activeTab().query;
   const editor = createEditor({
     parent: $("editor"), textarea, nonce, vocabulary: () => vocabulary, search, onRun: () => run(),
-    onChange: (text) => { activeTab().query = text; updateFormats(); save(); },
+    onChange: (text) => { activeTab().query = text; updateFormats(); stale(); save(); },
   });
   states.set(tabs.active, editor.view.state);
 
@@ -127,7 +128,8 @@ function boot() {
       const input = el("input", { name: p.name, type, value, title: p.datatype === "iri"
         ? "an IRI or a prefixed name (e.g. state:ARM); type a name to search" : p.datatype,
       "data-datatype": p.datatype, step: p.datatype.endsWith("#decimal") ? "any" : null, required: true,
-      oninput: (e) => { tab.params = { ...(tab.params || {}), [p.name]: e.target.value }; save(); } });
+      size: p.datatype === "iri" ? 48 : null,
+      oninput: (e) => { tab.params = { ...(tab.params || {}), [p.name]: e.target.value }; stale(); save(); } });
       const label = el("label", {}, "?" + p.name + " ", input);
       if (p.datatype === "iri") {
         const list = el("datalist", { id: `options-${p.name}` });
@@ -154,6 +156,7 @@ function boot() {
     editor.setText(item.text);
     showParams(tab);
     renderTabs();
+    stale();
     save();
   }
   $("examples").addEventListener("change", (e) => choose(e.target.value));
@@ -170,6 +173,12 @@ function boot() {
   }
 
   // --- formats, downloads, share links, code ---------------------------------------------------------
+  /** The query or its parameters changed: a shown share link is no longer this query's, the code is redone. */
+  function stale() {
+    if ($("share-box")) $("share-box").hidden = true;
+    if ($("code-box") && !$("code-box").hidden) showCode();
+  }
+
   const formatSelect = $("format");
   function updateFormats() {
     const graph = isGraphForm(queryForm(editor.text()));
@@ -245,7 +254,10 @@ function boot() {
 
   let language = "curl";
   function showCode() {
-    const code = snippets(endpoint, editor.text(), queryForm(editor.text()));
+    const text = editor.text();
+    const item = namedRun(activeTab(), text);
+    const code = item ? namedSnippets(item.url + "?" + paramValues(item).toString(), queryForm(text))
+      : snippets(endpoint, text, queryForm(text));
     $("snippet").textContent = code[language];
     document.querySelectorAll("#code-box [data-lang]").forEach((b) =>
       b.setAttribute("aria-selected", String(b.dataset.lang === language)));
@@ -320,6 +332,7 @@ function boot() {
       if (invalid) { invalid.reportValidity(); status.textContent = `?${invalid.name}: ${invalid.validationMessage}`; return; }
     }
     const ticket = ++running;
+    saveTabs(tabs);
     status.textContent = "running…";
     out.replaceChildren();
     views.replaceChildren();
@@ -405,7 +418,9 @@ function boot() {
     if (named[name]) {
       const values = {};
       for (const p of named[name].params) if (args.has(p.name)) values[p.name] = args.get(p.name);
-      addTab({ query: named[name].text, title: name.split("/").pop(), example: name, params: values });
+      const same = tabs.tabs.find((t) => t.example === name && t.query === named[name].text);
+      if (same) { same.params = values; switchTo(same.id); }
+      else addTab({ query: named[name].text, title: name.split("/").pop(), example: name, params: values });
       $("examples").value = name;
     }
     runNow = args.has("run");

@@ -12,6 +12,23 @@ function rString(s) {
   return '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n") + '"';
 }
 
+/** ``{curl, python, r}`` for a named query run by URL with its parameters bound by the server
+ * (``url`` = ``…/queries/<group>/<name>?param=value``): the result as CSV (or Turtle for a graph). */
+export function namedSnippets(url, form) {
+  const graph = isGraphForm(form);
+  const format = graph ? "turtle" : "csv";
+  const full = url + (url.includes("?") ? "&" : "?") + "format=" + format;
+  const note = "named query: its parameters are bound by the server (substitution), so it is run by its URL";
+  return {
+    curl: `# ${note}\ncurl -s ${shellQuote(full)}\n`,
+    python: `# ${note}\nimport csv\nimport io\nimport urllib.request\n\n` +
+      `with urllib.request.urlopen(${JSON.stringify(full)}) as response:\n    text = response.read().decode("utf-8")\n` +
+      (graph ? "print(text)\n" : "for row in csv.DictReader(io.StringIO(text)):\n    print(row)\n"),
+    r: `# ${note}\n` + (graph ? `cat(readLines(${rString(full)}, encoding = "UTF-8"), sep = "\\n")\n`
+      : `results <- read.csv(${rString(full)}, encoding = "UTF-8")\nprint(results)\n`),
+  };
+}
+
 /** ``{curl, python, r}`` for ``query`` against ``endpoint``; ``form`` is the query form (SELECT, CONSTRUCT…). */
 export function snippets(endpoint, query, form) {
   const graph = isGraphForm(form);

@@ -51,8 +51,18 @@ function diagnosticOf(text, err) {
   const message = String(err && err.message || err);
   const loc = err && err.hash && err.hash.loc;
   if (loc) {
-    const from = offsetOf(text, loc.first_line, loc.first_column);
-    const to = Math.max(from + 1, offsetOf(text, loc.last_line, loc.last_column));
+    // Jison's loc is that of the last token read before the offending one: the offending token (hash.text)
+    // is the next one after it, past any whitespace and comments.
+    let from = offsetOf(text, loc.first_line, loc.first_column);
+    let to = Math.max(from + 1, offsetOf(text, loc.last_line, loc.last_column));
+    const token = err.hash.text;
+    if (token && text.slice(from, to) !== token) {
+      const next = text.indexOf(token, to);
+      if (next >= 0 && !text.slice(to, next).replace(/#[^\n]*/g, "").trim()) { from = next; to = next + token.length; }
+    } else if (!token) {
+      from = Math.max(0, text.trimEnd().length - 1);
+      to = from + 1;
+    }
     const got = err.hash.token ? `unexpected ${err.hash.text ? JSON.stringify(err.hash.text) : err.hash.token}` : "";
     const expected = (err.hash.expected || []).map((e) => e.replace(/'/g, "")).slice(0, 8);
     const hint = expected.length ? `; expected ${expected.join(", ")}${err.hash.expected.length > 8 ? "…" : ""}` : "";

@@ -25,11 +25,21 @@ export function yearOf(term) {
 
 const W = 900;
 
+/** Of ``vars``, the one with the most distinct values (the best label for one mark per row). */
+export function mostVaried(vars, rows) {
+  let best = null, most = -1;
+  for (const v of vars) {
+    const n = new Set(rows.map((r) => r[v] && r[v].value)).size;
+    if (n > most) { best = v; most = n; }
+  }
+  return best;
+}
+
 /** The timeline: one row per result row, a bar from the first date column to the second (when there is
  * one), else a point; labelled by the first non-date column. */
 export function timeline(vars, rows, ctx, kinds = columnKinds(vars, rows)) {
   const [startVar, endVar] = kinds.dates;
-  const labelVar = kinds.labels[0] || vars.find((v) => v !== startVar && v !== endVar);
+  const labelVar = mostVaried(kinds.labels, rows) || vars.find((v) => v !== startVar && v !== endVar);
   const items = rows.map((r) => ({ start: yearOf(r[startVar]), end: endVar ? yearOf(r[endVar]) : null, row: r }))
     .filter((i) => i.start != null || i.end != null).slice(0, 400);
   if (!items.length) return el("p", {}, "no dates to draw");
