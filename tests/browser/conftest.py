@@ -5,6 +5,7 @@ the page reported a Content-Security-Policy violation or a script error. Screens
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,10 +66,8 @@ class Problems:
     def of(self, page: Any) -> list[str]:
         seen = list(self.console)
         for frame_page in page.context.pages:
-            try:
+            with contextlib.suppress(Exception):  # a page that is closing has nothing more to say
                 seen += frame_page.evaluate("window.__problems || []")
-            except Exception:  # noqa: BLE001 - a page that is closing has nothing more to say
-                pass
         return seen
 
 

@@ -130,7 +130,7 @@ def test_a_bad_parameter_is_refused_before_running(page: Any, site: RunningServe
     assert run(page).startswith("HTTP 400")
     assert "IRI" in page.inner_text("#out .err")
     page.fill("#params input[name=state]", "state:ARM")  # a prefixed name is accepted
-    assert "rows" in run(page)
+    assert int(run(page).split()[0]) >= 3
 
 
 def test_paging_sorting_and_filtering(page: Any, site: RunningServer) -> None:
@@ -197,7 +197,8 @@ def test_tabs_and_history_survive_a_reload(page: Any, site: RunningServer) -> No
 
 def test_share_link_reopens_and_reruns_the_query(page: Any, site: RunningServer) -> None:
     open_query_page(page, site)
-    query = 'SELECT ?label WHERE { <https://w3id.org/cstograph/id/state/KAZ> <http://www.w3.org/2000/01/rdf-schema#label> ?label }'
+    query = ("SELECT ?label WHERE { <https://w3id.org/cstograph/id/state/KAZ> "
+             "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
     set_query(page, query)
     page.click("#share")
     link = page.input_value("#share-url")

@@ -21,8 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from ...queries import NamedQuery
-from ...store import named_substitutions
+from ...queries import NamedQuery, bind_parameters
 from ..caching import etag_for, not_modified, with_validators
 from ..errors import ProtocolError, text_response
 from ..negotiation import GRAPH_FORMATS, HTML_FORMAT, RESULT_FORMATS, NotAcceptable, negotiate
@@ -240,7 +239,7 @@ def named_query(group: str, name: str) -> Response:
         raise ProtocolError(400, f"unknown parameter(s) {', '.join(unknown)}; {group}/{name} takes: "
                                  f"{', '.join(sorted(declared)) or 'none'}")
     try:
-        subs = named_substitutions(named, {k: values[k] for k in declared if k in values})
+        subs = bind_parameters(named, {k: values[k] for k in declared if k in values})
     except ValueError as exc:
         raise ProtocolError(400, f"bad parameter value: {exc}") from exc
     timeout = _timeout(values.getlist("timeout"), state.config.query_timeout)
