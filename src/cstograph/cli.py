@@ -28,6 +28,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.discover(project_dir=args.project, build_dir=args.build_dir)
 
 
+def _optional_settings(args: argparse.Namespace) -> Settings | None:
+    """The project, when there is one (its named queries and shapes); None when there is none."""
+    try:
+        return _settings(args)
+    except FileNotFoundError:
+        return None
+
+
 # --- build -------------------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
@@ -135,13 +143,14 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
 
 # --- query -------------------------------------------------------------------------------------------
-def _open_store(settings: Settings, data: Sequence[Path] | None):  # type: ignore[no-untyped-def]
+def _open_store(settings: Settings | None, data: Sequence[Path] | None):  # type: ignore[no-untyped-def]
     from .pipeline import DATASET_NQ, build
     from .store import GraphStore
 
     if data:
         with progress("loading " + ", ".join(p.name for p in data)):
             return GraphStore.from_files(data)
+    assert settings is not None, "without --data, the project is required"
     if not (settings.current_build / DATASET_NQ).is_file():
         with progress(f"no build yet: building the graph into {settings.build_dir}"):
             build(settings)
@@ -274,16 +283,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .snapshot import snapshot_id
     from .store import GraphStore
 
-    settings = _settings(args)
+    settings = _settings(args) if not args.data else _optional_settings(args)  # --data needs no project
     build: Path | None = None
     if args.data:
         _check_rdf_files(args.data)
         store = GraphStore.from_files(args.data, union_default_graph=args.default_graph != "file")
     else:
+        assert settings is not None
         build = _current_build(settings)
         store = GraphStore.from_files([build / "dataset.nq"])
     config = ServerConfig(
-        query_timeout=args.timeout, queries_dir=settings.queries_dir, max_rows=args.max_rows,
+        query_timeout=args.timeout, queries_dir=settings.queries_dir if settings else None, max_rows=args.max_rows,
         max_result_bytes=args.max_result_bytes, max_body_bytes=args.max_body_bytes,
         service_allowlist=tuple(args.service_allow), cors_origin=args.cors_origin,
         iri_base=args.iri_base or BASE, public_url=args.public_url,
