@@ -276,3 +276,31 @@ def test_browser_get_of_a_query_url_shows_the_page_with_results(page: Any, site:
     assert page.inner_text("#status").startswith("3 rows")
     assert json.loads(fetch(site.sparql + "?" + urllib.parse.urlencode({"query": query}))
                       )["results"]["bindings"]  # a program at the same URL still gets results
+
+
+# --- the site around it -------------------------------------------------------------------------------------------
+def test_main_pages_render_and_link_to_each_other(page: Any, site: RunningServer) -> None:
+    """Home → timeline → ontology → query page, by the header's links, each drawn without a CSP problem."""
+    page.goto(site.url + "/")
+    screenshot(page, "home")
+    for name, path in (("timeline", "/timeline"), ("ontology", "/ontology"), ("query", "/sparql")):
+        page.click(f"header a[href='{path}']")
+        page.wait_for_url(f"**{path}")
+        assert page.inner_text("h1") or page.query_selector("svg")
+        screenshot(page, f"page-{name}")
+
+
+def test_search_box_finds_a_state_and_opens_its_page(page: Any, site: RunningServer) -> None:
+    """The header's search box (where the site has one): a label in Russian, without its accents, finds the page."""
+    page.goto(site.url + "/")
+    box = page.query_selector("header input[type=search], header input[name=q]")
+    if box is None:
+        import pytest
+
+        pytest.skip("the site header has no search box yet")
+    box.fill("армения")
+    box.press("Enter")
+    page.wait_for_load_state()
+    page.click("a[href='/id/state/ARM'], a[href='/id/state/ARM.html']")
+    page.wait_for_url("**/id/state/ARM*")
+    assert "Armenia" in page.inner_text("h1")
