@@ -295,8 +295,9 @@ function boot() {
     current.view = name;
     views.querySelectorAll("button").forEach((b) => b.setAttribute("aria-selected", String(b.dataset.view === name)));
     if (name === "table") {
-      out.replaceChildren();
-      current.table = new ResultTable(out, current.vars, current.rows, ctx, { pageSize: current.pageSize || 50 });
+      // one table per result: coming back to it (or labels arriving) keeps its page, order and filter
+      if (current.table) current.table.render();
+      else current.table = new ResultTable(out, current.vars, current.rows, ctx, { pageSize: 50 });
     } else if (name === "timeline") {
       out.replaceChildren(el("div", { class: "picture" }, timeline(current.vars, current.rows, ctx())));
     } else if (name === "chart") {

@@ -94,8 +94,9 @@ def page(chromium: Any, tmp_path: Path) -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot as a test artefact."""
+    """Save a screenshot as a test artefact: the full page of an HTML document, the window of a picture (an SVG
+    document has no page size to take)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=bool(page.evaluate("document.contentType === 'text/html'")))
     return path

@@ -143,6 +143,8 @@ def test_paging_sorting_and_filtering(page: Any, site: RunningServer) -> None:
     page.click("#next-page")
     assert page.inner_text("#page-info") == f"rows 51–100 of {total}"
     assert column(page, 2) != first_page
+    page.wait_for_selector("#out td code.curie")  # the labels have arrived (an IRI shown by label + its name)...
+    assert page.inner_text("#page-info") == f"rows 51–100 of {total}"  # ...and the reader is still on page 2
     page.click("#out th[data-var=label] button")  # sort by ?label, ascending
     assert page.get_attribute("#out th[data-var=label]", "aria-sort") == "ascending"
     assert page.inner_text("#page-info") == f"rows 1–50 of {total}"
@@ -280,13 +282,16 @@ def test_browser_get_of_a_query_url_shows_the_page_with_results(page: Any, site:
 
 # --- the site around it -------------------------------------------------------------------------------------------
 def test_main_pages_render_and_link_to_each_other(page: Any, site: RunningServer) -> None:
-    """Home → timeline → ontology → query page, by the header's links, each drawn without a CSP problem."""
-    page.goto(site.url + "/")
-    screenshot(page, "home")
+    """From the home page, the header's links to the timeline, the ontology and the query page, each drawn
+    without a CSP problem."""
     for name, path in (("timeline", "/timeline"), ("ontology", "/ontology"), ("query", "/sparql")):
+        page.goto(site.url + "/")
+        if name == "timeline":
+            screenshot(page, "home")
         page.click(f"header a[href='{path}']")
         page.wait_for_url(f"**{path}")
-        assert page.inner_text("h1") or page.query_selector("svg")
+        page.wait_for_load_state()
+        assert page.query_selector("h1") or page.query_selector("svg g.row")
         screenshot(page, f"page-{name}")
 
 
