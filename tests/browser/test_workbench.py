@@ -1,7 +1,10 @@
 """What a researcher does on the site, in a real Chromium: write a query with highlighting, error markers and
 completion; run named queries through their forms; page, sort and filter results shown by label and linked to
 the local pages; look at a timeline or chart; keep tabs and history; share a link and reopen it; download a
-result; copy a code snippet that runs. Outcomes are read from the DOM, the downloaded bytes and the server."""
+result; copy a code snippet that runs. Outcomes are read from the DOM, the downloaded bytes and the server.
+
+A short set runs by default (editor, completion, a named query to a local page, share, download, a browser's
+GET); the rest is marked ``slow`` as well (``scripts/test -m slow``, or ``-m browser`` for the whole suite)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import RunningServer
 
@@ -96,6 +101,7 @@ def test_completion_of_vocabulary_and_labels_declares_the_prefix(page: Any, site
     assert page.query_selector(".cm-lintRange-error") is None
 
 
+@pytest.mark.slow
 def test_server_error_is_marked_at_its_line_and_column(page: Any, site: RunningServer) -> None:
     open_query_page(page, site)
     set_query(page, "SELECT * WHERE { ?s ?p ?o SERVICE <http://elsewhere.example/sparql> { ?s ?p ?o } }")
@@ -123,6 +129,7 @@ def test_named_query_form_results_by_label_and_local_links(page: Any, site: Runn
     screenshot(page, "resource-page")
 
 
+@pytest.mark.slow
 def test_a_bad_parameter_is_refused_before_running(page: Any, site: RunningServer) -> None:
     open_query_page(page, site)
     page.select_option("#examples", "examples/03-membership-history")
@@ -133,6 +140,7 @@ def test_a_bad_parameter_is_refused_before_running(page: Any, site: RunningServe
     assert int(run(page).split()[0]) >= 3
 
 
+@pytest.mark.slow
 def test_paging_sorting_and_filtering(page: Any, site: RunningServer) -> None:
     open_query_page(page, site)
     set_query(page, LABELS)
@@ -161,6 +169,7 @@ def test_paging_sorting_and_filtering(page: Any, site: RunningServer) -> None:
     assert len(column(page, 2)) == len(shown)
 
 
+@pytest.mark.slow
 def test_timeline_for_dates_and_chart_for_counts(page: Any, site: RunningServer) -> None:
     open_query_page(page, site)
     page.select_option("#examples", "examples/03-membership-history")
@@ -176,6 +185,7 @@ def test_timeline_for_dates_and_chart_for_counts(page: Any, site: RunningServer)
 
 
 # --- tabs, history, share, download, code -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_tabs_and_history_survive_a_reload(page: Any, site: RunningServer) -> None:
     open_query_page(page, site)
     set_query(page, "SELECT (1 AS ?one) WHERE {}")
@@ -253,6 +263,7 @@ def test_downloads_are_files_with_the_results(page: Any, site: RunningServer) ->
     assert len(triples) == 5
 
 
+@pytest.mark.slow
 def test_python_snippet_runs_and_prints_the_rows(page: Any, site: RunningServer) -> None:
     open_query_page(page, site)
     set_query(page, 'SELECT ?label WHERE { <https://w3id.org/cstograph/id/state/ARM> '
@@ -281,6 +292,7 @@ def test_browser_get_of_a_query_url_shows_the_page_with_results(page: Any, site:
 
 
 # --- the site around it -------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_main_pages_render_and_link_to_each_other(page: Any, site: RunningServer) -> None:
     """From the home page, the header's links to the timeline, the ontology and the query page, each drawn
     without a CSP problem."""
@@ -300,8 +312,6 @@ def test_search_box_finds_a_state_and_opens_its_page(page: Any, site: RunningSer
     page.goto(site.url + "/")
     box = page.query_selector("header input[type=search], header input[name=q]")
     if box is None:
-        import pytest
-
         pytest.skip("the site header has no search box yet")
     box.fill("армения")
     box.press("Enter")
