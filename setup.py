@@ -58,5 +58,6 @@ class BuildWithProject(build_py):
         return outputs
 
 
+(ROOT / ".setuptools-build").mkdir(exist_ok=True)
 setup(cmdclass={"build_py": BuildWithProject},
       options={"build": {"build_base": ".setuptools-build"}, "egg_info": {"egg_base": ".setuptools-build"}})
