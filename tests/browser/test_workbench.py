@@ -294,9 +294,9 @@ def test_browser_get_of_a_query_url_shows_the_page_with_results(page: Any, site:
 # --- the site around it -------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_main_pages_render_and_link_to_each_other(page: Any, site: RunningServer) -> None:
-    """From the home page, the header's links to the timeline, the ontology and the query page, each drawn
-    without a CSP problem."""
-    for name, path in (("timeline", "/timeline"), ("ontology", "/ontology"), ("query", "/sparql")):
+    """From the home page, the header's links to the timeline, the ontology, the lists and the query page, each
+    drawn without a CSP problem."""
+    for name, path in (("timeline", "/timeline"), ("ontology", "/ontology"), ("browse", "/id/"), ("query", "/sparql")):
         page.goto(site.url + "/")
         if name == "timeline":
             screenshot(page, "home")
