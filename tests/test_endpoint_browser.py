@@ -38,13 +38,14 @@ def dump_dom(url: str, profile: Path) -> str:
 
 def test_query_page_runs_a_named_example(server: RunningServer, tmp_path: Path) -> None:
     dom = dump_dom(server.sparql + "#example=examples/things-with-p&run", tmp_path / "profile")
-    assert "<textarea" in dom
-    assert "<table>" in dom and "<th>?s</th>" in dom
-    assert f'<a href="{EX}a">{EX}a</a>' in dom
+    assert "<textarea" in dom and 'class="cm-content"' in dom  # the form's field, and the editor over it
+    assert '<table class="results">' in dom and re.search(r'<th [^>]*data-var="s"[^>]*><button[^>]*>\?s</button>', dom)
+    # an IRI outside the served base links to itself, shortened by the query's own prefix
+    assert f'<a href="{EX}a" title="{EX}a" class="iri">ex:a</a>' in dom
     at = dom.find("id=\"status\"")
     assert re.search(r"<span id=\"status\"[^>]*>1 rows, \d+ ms</span>", dom), dom[at - 100:at + 200]
 
 
 def test_query_page_without_a_known_example_runs_the_default_query(server: RunningServer, tmp_path: Path) -> None:
     dom = dump_dom(server.sparql + "#example=examples/missing&run", tmp_path / "profile")
-    assert "<table>" in dom and "<th>?instances</th>" in dom  # the default query ran
+    assert '<table class="results">' in dom and ">?instances</button></th>" in dom  # the default query ran

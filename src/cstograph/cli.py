@@ -6,9 +6,11 @@ Exit codes: 0 success; 1 the data has violations or is inconsistent; 2 unusable 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +26,14 @@ EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.discover(project_dir=args.project, build_dir=args.build_dir)
+
+
+def _optional_settings(args: argparse.Namespace) -> Settings | None:
+    """The project, when there is one (its named queries and shapes); None when there is none."""
+    try:
+        return _settings(args)
+    except FileNotFoundError:
+        return None
 
 
 # --- build -------------------------------------------------------------------------------------------
@@ -79,6 +89,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in given:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+    _check_rdf_files(given)
     if given:
         ds, users = _with_user_files(settings, given, alone=args.alone)
         report = validate_dataset(ds, load_graph(shape_files), user_graphs=users, sources=users)
@@ -98,6 +109,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     from .compliance import compliance_report, render
 
     settings = _settings(args)
+    _check_rdf_files(args.data)
     store = _open_store(settings, args.data)
     sys.stdout.write(render(compliance_report(store, settings.queries_dir), args.format))
     return EXIT_OK
@@ -131,38 +143,56 @@ def cmd_reason(args: argparse.Namespace) -> int:
 
 
 # --- query -------------------------------------------------------------------------------------------
-def _open_store(settings: Settings, data: Sequence[Path] | None):  # type: ignore[no-untyped-def]
+def _open_store(settings: Settings | None, data: Sequence[Path] | None):  # type: ignore[no-untyped-def]
     from .pipeline import DATASET_NQ, build
     from .store import GraphStore
 
     if data:
-        return GraphStore.from_files(data)
+        with progress("loading " + ", ".join(p.name for p in data)):
+            return GraphStore.from_files(data)
+    assert settings is not None, "without --data, the project is required"
     if not (settings.current_build / DATASET_NQ).is_file():
-        build(settings)
-    return GraphStore.from_files([settings.current_build / DATASET_NQ])
+        with progress(f"no build yet: building the graph into {settings.build_dir}"):
+            build(settings)
+    with progress("loading the graph"):
+        return GraphStore.from_files([settings.current_build / DATASET_NQ])
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
-    from .queries import load_queries, parse_query_file
-    from .store import named_substitutions
+    from .queries import ParameterError, bind_parameters, load_queries, parse_query_file
 
     settings = _settings(args)
     path = Path(args.query)
-    if path.suffix == ".rq" and path.is_file():
+    if path.suffix == ".rq":
+        if not path.is_file():
+            raise InputError(f"{path}: no such query file")
         named = parse_query_file(path)
     else:
         group, _, name = args.query.rpartition("/")
-        queries = load_queries(settings.queries_dir, group or "examples")
-        if name not in queries:
-            raise InputError(f"no query named {args.query!r}; known: {', '.join(sorted(queries))}")
-        named = queries[name]
-    given = dict(p.split("=", 1) for p in args.param)
+        known = {f"{g}/{n}" for g in ("examples", "checks") for n in load_queries(settings.queries_dir, g)}
+        qualified = f"{group or 'examples'}/{name}"
+        if qualified not in known:
+            import difflib
+
+            close = difflib.get_close_matches(qualified, known, n=1, cutoff=0.5) or [
+                k for k in sorted(known) if k.split("/")[1].split("-", 1)[-1] == name.split("-", 1)[-1]]
+            meant = f"did you mean {close[0]}? " if close else ""
+            raise InputError(f"no query named {args.query!r}: {meant}known: {', '.join(sorted(known))} "
+                             "(or give a .rq file)")
+        named = load_queries(settings.queries_dir, group or "examples")[name]
+    given: dict[str, str] = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"-p expects NAME=VALUE, got {item!r}")
+        given[key.strip()] = value.strip()
     try:
-        subs = named_substitutions(named, given)
-    except ValueError as exc:
-        raise InputError(f"bad parameter value: {exc}") from exc
+        subs = bind_parameters(named, given)
+    except ParameterError as exc:
+        raise InputError(str(exc)) from exc
+    _check_rdf_files(args.data)
     store = _open_store(settings, args.data)
     result = store.query(named.text, substitutions=subs)
     fmt = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
@@ -199,6 +229,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_link(args: argparse.Namespace) -> int:
     from .link import link
 
+    if args.wikidata_export:
+        _check_rdf_files([args.wikidata_export])
     report = link(_settings(args), wikidata_export=args.wikidata_export, online=args.online,
                   date=args.date, write=not args.dry_run)
     print(report.to_json() if args.format == "json" else report.to_text())
@@ -215,6 +247,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     store = ox.Store()
+    _check_rdf_files(args.data)
     if args.data:
         for path in args.data:
             store.load(path=str(path), format=ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")))
@@ -250,15 +283,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .snapshot import snapshot_id
     from .store import GraphStore
 
-    settings = _settings(args)
+    settings = _settings(args) if not args.data else _optional_settings(args)  # --data needs no project
     build: Path | None = None
     if args.data:
+        _check_rdf_files(args.data)
         store = GraphStore.from_files(args.data, union_default_graph=args.default_graph != "file")
     else:
+        assert settings is not None
         build = _current_build(settings)
         store = GraphStore.from_files([build / "dataset.nq"])
     config = ServerConfig(
-        query_timeout=args.timeout, queries_dir=settings.queries_dir, max_rows=args.max_rows,
+        query_timeout=args.timeout, queries_dir=settings.queries_dir if settings else None, max_rows=args.max_rows,
         max_result_bytes=args.max_result_bytes, max_body_bytes=args.max_body_bytes,
         service_allowlist=tuple(args.service_allow), cors_origin=args.cors_origin,
         iri_base=args.iri_base or BASE, public_url=args.public_url,
@@ -272,6 +307,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .server import create_app
 
         app = create_app(config, store, snapshot=snapshot)
+        if args.access_log:
+            from .server.access_log import AccessLog
+
+            app.wsgi_app = AccessLog(app.wsgi_app, args.access_log)  # type: ignore[method-assign]
         print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql (development server)", flush=True)
         app.run(host=args.host, port=args.port, threaded=True)
         return EXIT_OK
@@ -289,10 +328,68 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_INPUT
 
 
+# --- input files, progress, output ----------------------------------------------------------------------------
+_RDF_FORMATS = {"ttl": "TURTLE", "turtle": "TURTLE", "nt": "N_TRIPLES", "nq": "N_QUADS", "trig": "TRIG",
+                "rdf": "RDF_XML", "owl": "RDF_XML", "xml": "RDF_XML", "jsonld": "JSON_LD", "n3": "N3"}
+
+
+def _check_rdf_files(paths: Sequence[Path] | None) -> None:
+    """Read each given RDF file once with one parser (Oxigraph's), so that every command reports a bad file in
+    the same words: ``file:line:column: message`` (exit 2)."""
+    import pyoxigraph as ox
+
+    from .errors import RDFSyntaxError
+
+    for path in paths or ():
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        name = _RDF_FORMATS.get(path.suffix.lower().lstrip("."))
+        if name is None:
+            raise InputError(f"{path}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
+        try:
+            for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, name)):
+                pass
+        except SyntaxError as exc:
+            message = str(exc.msg or exc)
+            if message.startswith("Parser error between ") and ": " in message:
+                message = message.split(": ", 1)[1]
+            raise RDFSyntaxError(path, exc.lineno, exc.offset, message) from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: {exc}") from None
+
+
+@contextlib.contextmanager
+def progress(what: str) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr while a step runs (rich), when stderr is a terminal; gone
+    when the step ends. Nothing when stderr is a file or a pipe, or when ``CSTOGRAPH_PROGRESS=0``."""
+    if not sys.stderr.isatty() or os.environ.get("CSTOGRAPH_PROGRESS") == "0":
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True,
+                  redirect_stdout=sys.stdout.isatty(), redirect_stderr=True) as bar:
+        bar.add_task(what, total=None)
+        yield
+
+
 # --- parser ------------------------------------------------------------------------------------------
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cstograph")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cstograph", description="A knowledge graph of the CSTO: build, validate, reason, query and serve it.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--project", type=Path, help="project folder (default: found from the working directory)")
     parser.add_argument("--build-dir", type=Path, help="build folder (default: <project>/build)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -324,9 +421,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show how an inferred triple (or every inferred triple about IRI) was derived")
     p.set_defaults(func=cmd_reason)
 
-    p = sub.add_parser("query", help="run a .rq file or a named query (e.g. examples/members-on-date)")
-    p.add_argument("query", help="path to a .rq file, or [group/]name of a query under queries/")
-    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="bind a query parameter")
+    p = sub.add_parser("query", help="run a .rq file or a named query (e.g. examples/02-members-on-date)")
+    p.add_argument("query", help="path to a .rq file, or [group/]name of a query under queries/ "
+                                 "(examples/…, checks/…; an unknown name lists the known ones)")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a declared query parameter: a date as YYYY-MM-DD (or today), an IRI as https://… "
+                        "or a prefixed name (state:ARM)")
     p.add_argument("--format", choices=["json", "csv", "tsv", "xml"], default="csv")
     p.add_argument("--data", nargs="+", type=Path, help="query these RDF files instead of the build")
     p.set_defaults(func=cmd_query)
@@ -384,7 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the URL users reach this server at (VoID, dumps, links); default: the request's host")
     p.add_argument("--iri-base", help="the IRI base that request paths map onto (default https://w3id.org/cstograph/)")
     p.add_argument("--dev", action="store_true", help="use Flask's development server")
-    p.add_argument("--access-log", action="store_true", help="log every request to stdout")
+    p.add_argument("--access-log", nargs="?", const="-", metavar="FILE",
+                   help="log every request in Common Log Format, to FILE (appended) or to stdout without one")
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -393,6 +494,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        code = _run(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
+        return code
+    except BrokenPipeError:
+        # The reader went away (`cstograph stats | head`): stop quietly, as a shell tool does (128 + SIGPIPE).
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        if args.command in ("build", "validate", "reason", "link", "stats"):
+            with progress(f"cstograph {args.command}"):
+                return int(args.func(args))
         return int(args.func(args))
     except InputError as exc:
         print(f"cstograph: error: {exc}", file=sys.stderr)

@@ -6,16 +6,19 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Settings", "find_project_dir"]
+__all__ = ["PACKAGED_PROJECT", "Settings", "find_project_dir", "user_cache_dir"]
 
 _MARKER = Path("ontology") / "cstograph.ttl"
+#: The project's inputs as the wheel carries them (``setup.py`` copies them in; absent in a source checkout).
+PACKAGED_PROJECT = Path(__file__).resolve().parent / "project"
 
 
 def find_project_dir(start: Path | None = None) -> Path:
     """The folder holding ``ontology/``, ``data/``, ``shapes/`` and ``queries/``.
 
     Looked for in order: ``$CSTOGRAPH_HOME``; ``start`` (default: the working directory) and its parents;
-    the source checkout this package was installed from (editable install).
+    the source checkout this package was installed from (editable install); the copy an installed wheel
+    carries (:data:`PACKAGED_PROJECT`).
     """
     env = os.environ.get("CSTOGRAPH_HOME")
     if env:
@@ -27,10 +30,25 @@ def find_project_dir(start: Path | None = None) -> Path:
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / _MARKER).is_file():
         return checkout
+    if (PACKAGED_PROJECT / _MARKER).is_file():
+        return PACKAGED_PROJECT
     raise FileNotFoundError(
         "cannot find the cstograph project folder (with ontology/cstograph.ttl); "
         "run from the checkout or set CSTOGRAPH_HOME"
     )
+
+
+def user_cache_dir() -> Path:
+    """Where builds of the installed project go: ``$XDG_CACHE_HOME/cstograph`` (default ``~/.cache/cstograph``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cstograph"
+
+
+def _default_build_dir(project: Path) -> Path:
+    """``<project>/build``, except for the wheel's read-only copy, whose builds go to the user cache."""
+    if project == PACKAGED_PROJECT.resolve():
+        return user_cache_dir() / "build"
+    return project / "build"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +65,7 @@ class Settings:
     @classmethod
     def discover(cls, *, project_dir: Path | None = None, build_dir: Path | None = None) -> Settings:
         root = (project_dir or find_project_dir()).resolve()
-        return cls(project_dir=root, build_dir=(build_dir or root / "build").resolve())
+        return cls(project_dir=root, build_dir=(build_dir or _default_build_dir(root)).resolve())
 
     @property
     def ontology_file(self) -> Path:

@@ -17,13 +17,24 @@ and expected answer (``#+ source:``, ``#+ quote:``, ``#+ expect:``), read with :
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .namespaces import XSD
+import pyoxigraph as ox
 
-__all__ = ["XSD", "NamedQuery", "Param", "load_queries", "parse_query_file"]
+from .namespaces import PREFIXES, XSD
+
+__all__ = ["XSD", "NamedQuery", "Param", "ParameterError", "bind_parameters", "load_queries", "parse_query_file"]
+
+
+class ParameterError(ValueError):
+    """A parameter value that does not fit its declared type, or a parameter the query does not declare.
+    The message says what was given, what is expected, and (for a misspelling) what was probably meant."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +70,107 @@ class NamedQuery:
     @property
     def qualified_name(self) -> str:
         return f"{self.group}/{self.name}"
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_IRI_SCHEMES = ("http://", "https://", "urn:", "mailto:", "tag:", "file:")
+_DATE = re.compile(r"-?\d{4}-\d{2}-\d{2}")
+_GYEAR = re.compile(r"-?\d{4}")
+_GYEARMONTH = re.compile(r"-?\d{4}-\d{2}")
+
+
+def _iri(name: str, value: str) -> ox.NamedNode:
+    """An ``iri`` parameter: a full IRI (``https://…``, ``<…>``) or a prefixed name of a known prefix."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        text = str(PREFIXES[prefix]) + local
+    elif not text.lower().startswith(_IRI_SCHEMES):
+        known = ", ".join(f"{p}:" for p in sorted(PREFIXES))
+        hint = f"; did you mean state:{text}?" if re.fullmatch(r"[A-Z]{3}", text) else ""
+        unknown = f" (the prefix {prefix}: is not known)" if sep and _SCHEME.match(text) else ""
+        raise ParameterError(f"{name}: {value!r} is not an IRI{unknown}: give a full IRI (https://…) or a prefixed "
+                             f"name such as state:ARM (prefixes: {known}){hint}")
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise ParameterError(f"{name}: {value!r} is not a valid IRI: {exc}") from None
+
+
+def _literal(name: str, value: str, datatype: str) -> ox.Literal:
+    """A typed parameter, checked against its datatype's lexical space (XSD 1.1 Part 2 §3.3)."""
+    local = datatype[len(str(XSD)):] if datatype.startswith(str(XSD)) else None
+    problem = None
+    if local == "date":
+        if not _DATE.fullmatch(value):
+            problem = "expected a date as YYYY-MM-DD (or 'today')"
+        else:
+            try:
+                date.fromisoformat(value)
+            except ValueError as exc:
+                problem = f"not a calendar date ({exc})"
+    elif local == "gYear" and not _GYEAR.fullmatch(value):
+        problem = "expected a year as YYYY"
+    elif local == "gYearMonth" and not (_GYEARMONTH.fullmatch(value) and 1 <= int(value[-2:]) <= 12):
+        problem = "expected a month as YYYY-MM"
+    elif local in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger"):
+        try:
+            number = int(value)
+        except ValueError:
+            problem = "expected a whole number"
+        else:
+            if local == "nonNegativeInteger" and number < 0 or local == "positiveInteger" and number < 1:
+                problem = f"expected a {local}"
+    elif local in ("decimal", "double", "float"):
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            problem = "expected a number"
+    elif local == "boolean" and value not in ("true", "false", "1", "0"):
+        problem = "expected true or false"
+    if problem:
+        shown = f"xsd:{local}" if local else datatype
+        raise ParameterError(f"{name}: {value!r} is not a valid {shown}: {problem}")
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def bind_parameters(named: NamedQuery, given: Mapping[str, str], *,
+                    today: date | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+    """The terms to bind (SEP-0007 substitution, never formatted into the text) for the declared ``#+ param:``
+    values of ``named``: each given value, else its default (``today`` for a date: the day it runs).
+
+    Raises :class:`ParameterError` for a parameter the query does not declare (with the likely one meant) and
+    for a value outside its type: a date that is not a calendar date (``1995-13-45``) or not a date at all
+    (``yesterday``), an ``iri`` that is neither a full IRI nor a prefixed name of a known prefix (``ARM``).
+
+    >>> from pathlib import Path
+    >>> q = NamedQuery("q", "examples", Path("q.rq"), "", "", params=(Param("date", str(XSD.date), "today"),))
+    >>> bind_parameters(q, {"date": "1995-01-01"})["date"].value
+    '1995-01-01'
+    >>> bind_parameters(q, {"dat": "1995-01-01"})
+    Traceback (most recent call last):
+    ...
+    cstograph.queries.ParameterError: unknown parameter 'dat' for examples/q: did you mean 'date'? It takes: date
+    """
+    declared = {p.name: p for p in named.params}
+    for key in given:
+        if key not in declared:
+            close = difflib.get_close_matches(key, declared, n=1)
+            meant = f"did you mean {close[0]!r}? " if close else ""
+            takes = ", ".join(declared) or "no parameters"
+            raise ParameterError(f"unknown parameter {key!r} for {named.qualified_name}: {meant}It takes: {takes}")
+    subs: dict[str, ox.NamedNode | ox.Literal] = {}
+    for param in named.params:
+        value = given.get(param.name)
+        if value is None or (value == "today" and param.datatype == str(XSD.date)):
+            value = param.resolved_default(today=today) if value is None else (today or date.today()).isoformat()
+        if value is None:
+            continue
+        subs[param.name] = _iri(param.name, value) if param.datatype == "iri" else _literal(
+            param.name, value, param.datatype)
+    return subs
 
 
 def _datatype(token: str) -> str:

@@ -1,6 +1,6 @@
 """The query page: what a browser gets from a GET on the endpoint without a query (``templates/query.html``
-with ``static/query.js``): the named example queries ready to load and run, and the results of a run as a
-table, fetched from the endpoint itself as SPARQL JSON."""
+with ``static/dist/query.js``, built from ``frontend/``): the named example queries ready to load and run, and
+the results of a run, fetched from the endpoint itself as SPARQL JSON."""
 
 from __future__ import annotations
 

@@ -129,7 +129,7 @@ class _Application(BaseApplication):  # type: ignore[misc]
 class WebOptions:
     """What :func:`run_web` needs (plain attributes, set from the CLI)."""
 
-    def __init__(self, *, host: str, port: int, workers: int = 2, threads: int = 8, access_log: bool = False,
+    def __init__(self, *, host: str, port: int, workers: int = 2, threads: int = 8, access_log: str | None = None,
                  request_timeout: float = 10.0, idle_timeout: float = 30.0, max_body_bytes: int = 1_000_000,
                  graceful_timeout: float = 10.0) -> None:
         self.host = host
@@ -159,10 +159,14 @@ def run_web(app: Flask, options: WebOptions, *, listener: int | None = None, on_
         "worker_class": worker,
         "timeout": 30,  # heartbeat: a worker whose loop is stuck this long is replaced
         "graceful_timeout": int(options.graceful_timeout),
-        "accesslog": "-" if options.access_log else None,
+        "accesslog": None,  # gunicorn's never fires with waitress in the worker: AccessLog below writes it
         "preload_app": True,
         "control_socket_disable": True,  # gunicorn ≥ 25: no shared ~/.gunicorn/gunicorn.ctl between servers
     }
     if on_fork is not None:
         settings["post_fork"] = on_fork
+    if options.access_log:
+        from .access_log import AccessLog
+
+        app.wsgi_app = AccessLog(app.wsgi_app, options.access_log)  # type: ignore[method-assign]
     _Application(app, settings).run()

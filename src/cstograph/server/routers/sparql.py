@@ -21,8 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from ...queries import NamedQuery
-from ...store import named_substitutions
+from ...queries import NamedQuery, bind_parameters
 from ..caching import etag_for, not_modified, with_validators
 from ..errors import ProtocolError, text_response
 from ..negotiation import GRAPH_FORMATS, HTML_FORMAT, RESULT_FORMATS, NotAcceptable, negotiate
@@ -157,6 +156,8 @@ def sparql() -> Response:
         if request.method == "POST":
             raise ProtocolError(400, "missing 'query' (SPARQL 1.1 Protocol §2.1)")
         return _describe(fmt_param)
+    if request.method == "GET" and fmt_param is None and _prefers_page():
+        return _query_page(query)  # a browser following a link: the page, which runs the query
     timeout = _timeout(lookup("timeout"), get_state().config.query_timeout)
     return answer_query(query, timeout=timeout, fmt_param=fmt_param,
                         default_graphs=_graph_iris(lookup("default-graph-uri"), "default-graph-uri"),
@@ -165,10 +166,6 @@ def sparql() -> Response:
 
 def _describe(fmt_param: str | None) -> Response:
     """GET without a query: the service description (RDF), or the query page when HTML is preferred."""
-    from flask import render_template
-
-    from ..query_page import query_page_context
-
     state = get_state()
     cfg = state.config
     try:
@@ -177,14 +174,35 @@ def _describe(fmt_param: str | None) -> Response:
         raise ProtocolError(406, str(exc)) from exc
     endpoint = request.base_url
     if fmt is HTML_FORMAT:
-        context = query_page_context(endpoint=endpoint, queries_url=request.host_url.rstrip("/") + "/queries",
-                                     named=state.all_named(), timeout=cfg.query_timeout, max_rows=cfg.max_rows)
-        response = Response(render_template("query.html", **context), content_type="text/html; charset=utf-8")
-        response.vary.add("Accept")
-        return response
+        return _query_page(None)
     return cached(fmt, lambda: serialize_triples(service_description_triples(
         state.snapshot, endpoint=endpoint, union_default_graph=state.store.union_default_graph,
         federation=cfg.service_allowlist, timeout=cfg.query_timeout), fmt), endpoint)
+
+
+def _prefers_page() -> bool:
+    """Whether the client prefers HTML to every results and RDF format (a browser's Accept does)."""
+    offered = (*RESULT_FORMATS, *GRAPH_FORMATS, HTML_FORMAT)
+    try:
+        return negotiate(request.headers.get("Accept"), offered) is HTML_FORMAT
+    except NotAcceptable:
+        return False
+
+
+def _query_page(query: str | None) -> Response:
+    """The query page (``templates/query.html``); with ``query``, the page opens it and runs it."""
+    from flask import render_template
+
+    from ..query_page import query_page_context
+
+    state = get_state()
+    cfg = state.config
+    context = query_page_context(endpoint=request.base_url, queries_url=request.host_url.rstrip("/") + "/queries",
+                                 named=state.all_named(), timeout=cfg.query_timeout, max_rows=cfg.max_rows)
+    response = Response(render_template("query.html", **context, query=query, iri_base=cfg.iri_base),
+                        content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
+    return response
 
 
 def _describe_named(q: NamedQuery) -> dict[str, object]:
@@ -221,7 +239,7 @@ def named_query(group: str, name: str) -> Response:
         raise ProtocolError(400, f"unknown parameter(s) {', '.join(unknown)}; {group}/{name} takes: "
                                  f"{', '.join(sorted(declared)) or 'none'}")
     try:
-        subs = named_substitutions(named, {k: values[k] for k in declared if k in values})
+        subs = bind_parameters(named, {k: values[k] for k in declared if k in values})
     except ValueError as exc:
         raise ProtocolError(400, f"bad parameter value: {exc}") from exc
     timeout = _timeout(values.getlist("timeout"), state.config.query_timeout)

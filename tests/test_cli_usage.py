@@ -1,0 +1,131 @@
+"""The CLI as a newcomer meets it: every parameter checked with a message that says what is expected, one
+wording (``file:line:column: message``) for a bad RDF file whatever the command, ``--version``, a quiet end on
+a closed pipe, an access log that works with the production server, and help that names only what exists."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cstograph.pipeline import DATASET_NQ, BuildResult
+from cstograph.queries import load_queries
+
+from .conftest import PROJECT_DIR, cstograph_command, start_server, stop_server
+
+BAD_TURTLE = '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "unterminated .\n'
+
+
+def cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*cstograph_command(), *args], capture_output=True, text=True, cwd=cwd, timeout=600,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
+
+
+@pytest.fixture(scope="module")
+def data(built: BuildResult) -> str:
+    return str(built.path / DATASET_NQ)
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    proc = cli("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"cstograph {version('cstograph')}"
+
+
+def test_help_names_only_queries_that_exist() -> None:
+    known = {f"{g}/{n}" for g in ("examples", "checks") for n in load_queries(PROJECT_DIR / "queries", g)}
+    for args in (["--help"], ["query", "--help"]):
+        named = set(re.findall(r"\b((?:examples|checks)/[\w-]+)", cli(*args).stdout))  # .rq files too
+        assert named <= known, named - known
+
+
+@pytest.mark.parametrize(("param", "message"), [
+    ("date=1995-13-45", "date: '1995-13-45' is not a valid xsd:date: not a calendar date (month must be in 1..12)"),
+    ("date=yesterday", "date: 'yesterday' is not a valid xsd:date: expected a date as YYYY-MM-DD (or 'today')"),
+    ("dat=1995-01-01", "unknown parameter 'dat' for examples/02-members-on-date: did you mean 'date'? It takes: date"),
+    ("date", "-p expects NAME=VALUE, got 'date'"),
+])
+def test_bad_parameters_are_refused_with_what_is_expected(data: str, param: str, message: str) -> None:
+    proc = cli("query", "examples/02-members-on-date", "-p", param, "--data", data)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == f"cstograph: error: {message}"
+
+
+def test_an_iri_parameter_takes_a_prefixed_name_and_says_what_it_expects(data: str) -> None:
+    bare = cli("query", "examples/03-membership-history", "-p", "state=ARM", "--data", data)
+    assert bare.returncode == 2
+    assert "'ARM' is not an IRI: give a full IRI (https://…) or a prefixed name such as state:ARM" in bare.stderr
+    assert "did you mean state:ARM?" in bare.stderr
+    short = cli("query", "examples/03-membership-history", "-p", "state=state:ARM", "--data", data)
+    full = cli("query", "examples/03-membership-history", "-p", "state=https://w3id.org/cstograph/id/state/ARM",
+               "--data", data)
+    assert short.returncode == 0 and short.stdout == full.stdout and short.stdout.count("\n") >= 4
+
+
+def test_unknown_query_names_and_missing_files(data: str) -> None:
+    proc = cli("query", "examples/members-on-date", "--data", data)
+    assert proc.returncode == 2
+    assert "no query named 'examples/members-on-date': did you mean examples/02-members-on-date?" in proc.stderr
+    proc = cli("query", "nowhere/mine.rq", "--data", data)
+    assert proc.returncode == 2 and proc.stderr.strip() == "cstograph: error: nowhere/mine.rq: no such query file"
+
+
+def test_every_command_words_a_bad_rdf_file_the_same(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD_TURTLE, encoding="utf-8")
+    expected = f"cstograph: error: {bad}:3:11: Unexpected end of file"
+    commands = [["validate", str(bad)], ["compliance", "--data", str(bad)],
+                ["query", "examples/01-treaty-signatories", "--data", str(bad)],
+                ["export", "--data", str(bad), "--out", str(tmp_path / "out")],
+                ["link", "--dry-run", "--wikidata-export", str(bad)],
+                ["serve", "--data", str(bad), "--port", "1"]]
+    for command in commands:
+        proc = cli(*command)
+        assert (proc.returncode, proc.stderr.strip()) == (2, expected), command
+
+
+def test_a_closed_pipe_ends_quietly(built: BuildResult, session_settings) -> None:  # type: ignore[no-untyped-def]
+    """`cstograph stats | head -1`: the reader has gone; no traceback, the shell's exit status for SIGPIPE."""
+    proc = subprocess.Popen([*cstograph_command(), "--build-dir", str(session_settings.build_dir), "stats"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=PROJECT_DIR)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before it writes anything
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141 and err == b""
+
+
+def test_access_log_writes_common_log_format_lines(data: str, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    server = start_server(["--data", data, "--access-log", str(log), "--workers", "2"], tmp_path / "server.log")
+    try:
+        with urllib.request.urlopen(server.url + "/health", timeout=10) as reply:  # noqa: S310 - loopback
+            size = len(reply.read())
+        with urllib.request.urlopen(server.sparql + "?query=ASK%7B%7D", timeout=10):  # noqa: S310 - loopback
+            pass
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(server.url + "/no/such/page", timeout=10)  # noqa: S310 - loopback
+    finally:
+        stop_server(server)
+    clf = re.compile(r'^127\.0\.0\.1 - - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "(GET \S+ HTTP/1\.1)" (\d{3}) '
+                     r'(\d+|-)$')
+    lines = [clf.match(line) for line in log.read_text().splitlines()]
+    assert all(lines), log.read_text()
+    found = [(m.group(1), m.group(2), m.group(3)) for m in lines if m]
+    assert ("GET /health HTTP/1.1", "200", str(size)) in found
+    assert ("GET /sparql?query=ASK%7B%7D HTTP/1.1", "200") in [f[:2] for f in found]
+    assert ("GET /no/such/page HTTP/1.1", "404") in [f[:2] for f in found]
+
+
+def test_named_query_over_http_takes_prefixed_names_and_refuses_bare_words(live_server) -> None:  # type: ignore[no-untyped-def]
+    url = live_server.url + "/queries/examples/03-membership-history?format=csv&state="
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url + "ARM", timeout=30)  # noqa: S310 - loopback
+    assert refused.value.code == 400 and b"prefixed name such as state:ARM" in refused.value.read()
+    with urllib.request.urlopen(url + "state:ARM", timeout=30) as reply:  # noqa: S310 - loopback
+        assert reply.read().count(b"\n") >= 4
