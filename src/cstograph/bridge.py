@@ -1,0 +1,94 @@
+"""The one bridge between the store (pyoxigraph, which holds the data from the first parse to the
+published dump) and the rdflib world (pySHACL's reports and shapes, owlrl, the fast reasoner's terms).
+
+Only what a step needs crosses, and it crosses term by term (no serialise-and-reparse): the quads of the
+graphs asked for become rdflib triples, and rdflib triples (inferred ones, reports) become quads. Terms are
+interned on the way in, so a 1M-triple crossing holds each IRI once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import XSD, bind_prefixes, to_ox
+
+__all__ = ["Terms", "dataset_of", "graph_of", "quads_of", "triples_of"]
+
+_XSD_STRING = str(XSD.string)
+Triple = tuple[Node, Node, Node]
+
+
+class Terms:
+    """pyoxigraph → rdflib terms, interned (one rdflib object per distinct term); an ``xsd:string``
+    literal becomes a plain literal, a blank node keeps its label."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, Node] = {}
+
+    def __call__(self, term: object) -> Node:
+        found = self._seen.get(term)
+        if found is not None:
+            return found
+        node: Node
+        if isinstance(term, ox.NamedNode):
+            node = URIRef(term.value)
+        elif isinstance(term, ox.Literal):
+            if term.language:
+                node = Literal(term.value, lang=term.language)
+            elif term.datatype.value == _XSD_STRING:
+                node = Literal(term.value)
+            else:
+                node = Literal(term.value, datatype=URIRef(term.datatype.value))
+        elif isinstance(term, ox.BlankNode):
+            node = BNode(term.value)
+        else:
+            raise TypeError(f"cannot bring {term!r} to rdflib")
+        self._seen[term] = node
+        return node
+
+
+def triples_of(store: ox.Store, *, graphs: Iterable[str] | None = None, exclude: Iterable[str] = (),
+               terms: Terms | None = None) -> Iterator[Triple]:
+    """The triples of the named graphs ``graphs`` (default: every named graph but ``exclude``), as rdflib
+    terms. A triple in several graphs comes once per graph."""
+    t = terms or Terms()
+    if graphs is None:
+        skip = set(exclude)
+        names = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip]
+    else:
+        names = [ox.NamedNode(g) for g in graphs]
+    for name in names:
+        for q in store.quads_for_pattern(None, None, None, name):
+            yield t(q.subject), t(q.predicate), t(q.object)
+
+
+def graph_of(triples: Iterable[Triple]) -> Graph:
+    """An rdflib graph of ``triples`` with the project's prefixes."""
+    g = bind_prefixes(Graph())
+    for triple in triples:
+        g.add(triple)
+    return g
+
+
+def dataset_of(store: ox.Store, *, exclude: Iterable[str] = ()) -> Dataset:
+    """The named graphs of ``store`` as an rdflib Dataset (blank nodes shared across graphs stay shared)."""
+    ds = bind_prefixes(Dataset(default_union=True))
+    terms = Terms()
+    skip = set(exclude)
+    for name in sorted(store.named_graphs(), key=str):
+        if isinstance(name, ox.NamedNode) and name.value not in skip:
+            g = ds.graph(URIRef(name.value))
+            for q in store.quads_for_pattern(None, None, None, name):
+                g.add((terms(q.subject), terms(q.predicate), terms(q.object)))
+    return ds
+
+
+def quads_of(triples: Iterable[Triple], graph: str) -> Iterator[ox.Quad]:
+    """rdflib triples as quads of the named graph ``graph``."""
+    name = ox.NamedNode(graph)
+    for s, p, o in triples:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)  # type: ignore[arg-type]
