@@ -111,6 +111,7 @@ def write_disk_store(directory: Path, source: Path | ox.Store, *, version: str, 
     tmp = directory / f".{version}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
+        tmp.mkdir()
         engine = ox.Store(str(tmp / "db"))
         if isinstance(source, Path):
             engine.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
