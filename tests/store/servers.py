@@ -113,7 +113,7 @@ EnabledGzipContent = 0
 [SPARQL]
 ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 60
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = 0
 """
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import urllib.parse
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +37,8 @@ class StoreLocation:
     files: tuple[str, ...] = ()
     graph_prefix: str | None = None
     union_default_graph: bool = True
+    #: ``url``: the graphs the remote store is scoped to, once known (then no process asks the server again)
+    graphs: tuple[str, ...] | None = None
 
     @classmethod
     def parse(cls, text: str, *, graph_prefix: str | None = None) -> StoreLocation:
@@ -58,7 +60,12 @@ class StoreLocation:
     def open_per_process(self) -> Store:
         """The store to serve from: an in-memory store as it is (forked processes share it copy-on-write),
         any other as a :class:`ProcessLocalStore`."""
-        return self.open() if self.in_memory else ProcessLocalStore(self)  # type: ignore[return-value]
+        if self.in_memory:
+            return self.open()
+        if self.kind == "url" and self.graphs is None:
+            found = self.open().graph_names()  # listed once, here, for every process
+            return ProcessLocalStore(replace(self, graphs=tuple(found)))  # type: ignore[return-value]
+        return ProcessLocalStore(self)  # type: ignore[return-value]
 
     def open(self) -> Store:
         """A store for this process. Raises :class:`InputError` when it cannot be opened."""
@@ -73,7 +80,7 @@ class StoreLocation:
         from ._remote import RemoteStore
 
         try:
-            return RemoteStore(self.target, graph_prefix=self.graph_prefix)
+            return RemoteStore(self.target, graph_prefix=self.graph_prefix, graphs=self.graphs)
         except OSError as exc:
             raise InputError(f"{self.target}: cannot reach the SPARQL server: {exc}") from exc
 

@@ -159,9 +159,15 @@ class RemoteStore:
         return ctype, body
 
     def _discover(self, prefix: str | None) -> list[str]:
-        _, body = self._post_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", _JSON, default=None, named=None)
-        found = [r["g"].value for r in rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
-                 if isinstance(r.get("g"), ox.NamedNode)]
+        """The named graphs under ``prefix``: ``GRAPH ?g {}`` lists them without reading a triple (SPARQL 1.1
+        §18.6; Oxigraph), else (Virtuoso 7.2 answers it with nothing) one scan of the quads."""
+        found: list[str] = []
+        for query in ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            _, body = self._post_query(query, _JSON, default=None, named=None)
+            found = [r["g"].value for r in rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+                     if isinstance(r.get("g"), ox.NamedNode)]
+            if found:
+                break
         return sorted(g for g in found if prefix is None or g.startswith(prefix))
 
     # --- the Store protocol ----------------------------------------------------------------------------
@@ -289,16 +295,22 @@ def _with_query(url: str, params: Mapping[str, str]) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=query))
 
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
 def _legacy_json(body: bytes) -> io.BytesIO:
-    """SPARQL JSON results, with the ``typed-literal`` term type of older servers (Virtuoso 7) read as the
-    ``literal`` of SPARQL 1.1 Query Results JSON §3.2.2."""
-    if b'"typed-literal"' not in body:
+    """SPARQL JSON results as SPARQL 1.1 Query Results JSON §3.2.2 writes them: the ``typed-literal`` term
+    type of older servers (Virtuoso 7) read as ``literal``, and ``xsd:boolean`` values in their canonical
+    form (Virtuoso writes ``1``/``0``), so that every store gives the same terms."""
+    if b'"typed-literal"' not in body and _BOOLEAN.encode() not in body:
         return io.BytesIO(body)
     data = json.loads(body)
     for binding in data.get("results", {}).get("bindings", []):
         for term in binding.values():
             if term.get("type") == "typed-literal":
                 term["type"] = "literal"
+            if term.get("datatype") == _BOOLEAN and term.get("value") in ("0", "1"):
+                term["value"] = "true" if term["value"] == "1" else "false"
     return io.BytesIO(json.dumps(data).encode())
 
 
