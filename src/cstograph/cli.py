@@ -307,7 +307,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.dev:
         from .server import create_app
 
-        app = create_app(config, store, snapshot=snapshot)
+        app = create_app(config, store, snapshot=snapshot)  # type: ignore[arg-type]
         print(f"serving {len(store)} quads on http://{args.host}:{args.port}/sparql (development server)", flush=True)
         app.run(host=args.host, port=args.port, threaded=True)
         return EXIT_OK
@@ -319,7 +319,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      idle_timeout=args.idle_timeout,
                      max_body_bytes=max(args.max_body_bytes, config.validation_body_limit))
     try:
-        return serve(config, store, web, snapshot=snapshot, announce=lambda line: print(line, flush=True))
+        return serve(config, store, web, snapshot=snapshot, announce=lambda line: print(line, flush=True))  # type: ignore[arg-type]
     except OSError as exc:
         print(f"cstograph: error: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT

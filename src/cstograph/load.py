@@ -38,7 +38,8 @@ def load_store(paths: Iterable[Path], *, data_dir: Path | None = None, store: Me
     for raw in paths:
         path = Path(raw)
         fmt = rdf_format(path)
-        load_file(target.oxigraph, path, graph=None if fmt.supports_datasets else str(graph_name_for(path, data_dir=data_dir)))
+        graph = None if fmt.supports_datasets else str(graph_name_for(path, data_dir=data_dir))
+        load_file(target.oxigraph, path, graph=graph)
     return target
 
 

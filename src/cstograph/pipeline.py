@@ -16,23 +16,22 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from importlib.metadata import version as _dist_version
 from dataclasses import dataclass
+from importlib.metadata import version as _dist_version
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset
 
 from .bridge import dataset_of
-
 from .checks import render_failures, run_checks
 from .config import Settings
 from .errors import ValidationFailed
 from .load import load_graph, load_store
-from .namespaces import ONTOLOGY_GRAPH, PREFIXES
+from .namespaces import PREFIXES
 from .reason import Engine, closure_key, reason_store
 from .snapshot import write_snapshot
-from .store import MemoryStore, write_disk_store
+from .store import MemoryStore, rows, write_disk_store
 from .validate import CoreEngine, ValidationOutcome, locate, validate_store
 
 __all__ = [
@@ -101,10 +100,10 @@ def asserted_sources(settings: Settings) -> Dataset:
 def dataset_stats(store: MemoryStore | ox.Store) -> dict[str, object]:
     """Triples per named graph and instances per class (over all graphs), counted by the engine."""
     engine = store.oxigraph if isinstance(store, MemoryStore) else store
-    per_graph = {r["g"].value: int(r["n"].value) for r in engine.query(  # type: ignore[index, union-attr]
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    classes = [(r["c"].value, int(r["n"].value)) for r in engine.query(  # type: ignore[index, union-attr]
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", use_default_graph_as_union=True)]
+    per_graph = {r["g"].value: int(r["n"].value) for r in rows(engine.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))}
+    classes = [(r["c"].value, int(r["n"].value)) for r in rows(engine.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", use_default_graph_as_union=True))]
     classes.sort(key=lambda cn: -cn[1])
     return {"triples": sum(per_graph.values()), "graphs": dict(sorted(per_graph.items())),
             "classes": dict(classes)}
@@ -125,7 +124,8 @@ def prune(settings: Settings, *, keep: int) -> list[Path]:
     builds = [p for p in settings.build_dir.iterdir()
               if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file() and p.resolve() != current]
     caches = [sorted(d.glob(pattern)) if d.is_dir() else []
-              for d, pattern in ((settings.build_dir / "closure", "*.nq"), (settings.build_dir / "validation", "[!.]*"))]
+              for d, pattern in ((settings.build_dir / "closure", "*.nq"),
+                                 (settings.build_dir / "validation", "[!.]*"))]
     removed: list[Path] = []
     for group, limit in ((builds, max(keep - 1, 0)), *((c, keep) for c in caches)):
         for old in sorted(group, key=lambda p: p.stat().st_mtime, reverse=True)[limit:]:

@@ -9,9 +9,11 @@ import cstograph.store as store
 
 def test_all_is_the_public_surface() -> None:
     assert sorted(store.__all__) == sorted([
-        "FORMATS", "MEDIA_TYPES", "DiskStore", "GraphStore", "MemoryStore", "OxigraphStore", "ProcessLocalStore",
+        "FORMATS", "MEDIA_TYPES", "DiskStore", "GraphStore", "MemoryStore", "OxigraphStore",
+        "ProcessLocalStore",
         "QueryResult", "RemoteError", "RemoteStore", "RemoteTriples", "Row", "Store", "StoreLocation", "Term",
-        "bind_values", "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize", "to_term",
+        "bind_values", "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize",
+        "to_term",
         "write_disk_store",
     ])
     for name in store.__all__:

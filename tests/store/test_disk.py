@@ -49,7 +49,8 @@ def test_a_disk_store_is_read_only(disk: Path) -> None:
         opened.oxigraph.add(ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b"), ox.NamedNode("urn:x:c")))
 
 
-def test_build_store_option_writes_a_new_version(session_settings: Settings, built: BuildResult, tmp_path: Path) -> None:
+def test_build_store_option_writes_a_new_version(session_settings: Settings, built: BuildResult,
+                                                 tmp_path: Path) -> None:
     folder = tmp_path / "store"
     assert main(["--build-dir", str(session_settings.build_dir), "build", "--store", str(folder)]) == 0
     assert DiskStore(folder).version == built.manifest["input_hash"]

@@ -37,7 +37,8 @@ URLS = [
 ]
 #: Answers with fresh blank nodes per request (the VoID partitions): the same graph, not the same bytes.
 ISOMORPHIC = ["/.well-known/void"]
-REPLICA = ["--public-url", "http://127.0.0.1:8080/", "--workers", "1", "--threads", "4", "--query-processes", "2", "--long-queries", "1"]
+REPLICA = ["--public-url", "http://127.0.0.1:8080/", "--workers", "1", "--threads", "4",
+           "--query-processes", "2", "--long-queries", "1"]
 
 _HAPROXY = """global
     maxconn 256

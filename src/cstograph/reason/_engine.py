@@ -101,7 +101,7 @@ def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
     for g in asserted:
         given.update(g)
     run = reason_triples(given, engine=engine)
-    return Reasoning(inferred=union([run.inferred]), engine=run.engine, fallback=run.fallback,  # type: ignore[list-item]
+    return Reasoning(inferred=union([run.inferred]), engine=run.engine, fallback=run.fallback,
                      warnings=run.warnings)
 
 

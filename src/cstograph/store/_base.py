@@ -73,7 +73,7 @@ def rows(result: object) -> list[Row]:
         for name in names:
             term = solution[name]
             if term is not None:
-                row[name] = term  # type: ignore[assignment]
+                row[name] = term
         out.append(row)
     return out
 

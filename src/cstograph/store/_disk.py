@@ -78,7 +78,7 @@ class DiskStore(OxigraphStore):
 
 def _sizes(store: ox.Store) -> dict[str, int]:
     result = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return {row["g"].value: int(row["n"].value) for row in result}  # type: ignore[index, union-attr]
+    return {row["g"].value: int(row["n"].value) for row in result}  # type: ignore[union-attr]
 
 
 def _bring(build: Path, into: Path) -> None:

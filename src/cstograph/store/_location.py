@@ -64,8 +64,8 @@ class StoreLocation:
             return self.open()
         if self.kind == "url" and self.graphs is None:
             found = self.open().graph_names()  # listed once, here, for every process
-            return ProcessLocalStore(replace(self, graphs=tuple(found)))  # type: ignore[return-value]
-        return ProcessLocalStore(self)  # type: ignore[return-value]
+            return ProcessLocalStore(replace(self, graphs=tuple(found)))
+        return ProcessLocalStore(self)
 
     def open(self) -> Store:
         """A store for this process. Raises :class:`InputError` when it cannot be opened."""

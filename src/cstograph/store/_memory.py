@@ -50,7 +50,7 @@ class MemoryStore(OxigraphStore):
         from ..namespaces import to_ox
 
         store = cls()
-        quads = []
+        quads: list[ox.Quad] = []
         for ctx in dataset.graphs():
             name = ctx.identifier
             g = ox.NamedNode(str(name)) if not str(name).startswith("urn:x-rdflib:") else ox.DefaultGraph()

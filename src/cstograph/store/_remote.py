@@ -29,7 +29,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import CstographError, QuerySyntaxError
-from ._base import OxigraphStore, Output, Row, Term, names_own_dataset, rows
+from ._base import Output, OxigraphStore, Row, Term, names_own_dataset, rows
 
 __all__ = ["RemoteError", "RemoteStore", "RemoteTriples", "bind_values", "publish_graphs", "skolemize"]
 
@@ -56,7 +56,7 @@ class RemoteTriples:
 
     def serialize(self, output: IO[bytes] | str | None = None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES
                   ) -> bytes | None:
-        return ox.serialize(self._triples, output, format=format)  # type: ignore[arg-type]
+        return ox.serialize(self._triples, output, format=format)
 
 
 def _top_group(sparql: str) -> int:
@@ -162,7 +162,8 @@ class RemoteStore:
         """The named graphs under ``prefix``: ``GRAPH ?g {}`` lists them without reading a triple (SPARQL 1.1
         §18.6; Oxigraph), else (Virtuoso 7.2 answers it with nothing) one scan of the quads."""
         found: list[str] = []
-        for query in ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        for query in ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
+                      "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
             _, body = self._post_query(query, _JSON, default=None, named=None)
             found = [r["g"].value for r in rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
                      if isinstance(r.get("g"), ox.NamedNode)]
@@ -200,7 +201,7 @@ class RemoteStore:
             fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
             return RemoteTriples([q.triple for q in ox.parse(body, format=fmt)])
         _, body = self._post_query(text, _JSON, default=default, named=named)
-        return ox.parse_query_results(_legacy_json(body), format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
+        return ox.parse_query_results(_legacy_json(body), format=ox.QueryResultsFormat.JSON)
 
     def select(self, sparql: str, **options: object) -> list[Row]:
         return rows(self.query(sparql, **options))  # type: ignore[arg-type]
@@ -325,7 +326,7 @@ def publish_graphs(source: OxigraphStore, graph_store_url: str, *, query_url: st
     done = []
     names = source.graph_names()
     for name in names:
-        triples = [skolemize(q.triple, skolem_base)
+        triples: list[ox.Triple] = [skolemize(q.triple, skolem_base)  # type: ignore[misc]
                    for q in source.quads(None, None, None, ox.NamedNode(name))]
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         status = client.put_graph(graph_store_url, name, body)

@@ -23,9 +23,9 @@ and SHACL Core by pyshacl-turbo); rdflib graphs (``validate_graph``) are copied 
 from __future__ import annotations
 
 from ..namespaces import SHAPE, rdflib_term
+from ._core import CORE_ENGINES, CoreEngine
 from ._locate import LocatedResult, ValidationReport, locate, user_graph_name, validate_dataset
 from ._results import ValidationOutcome, ValidationResult, read_outcome, write_outcome
-from ._core import CORE_ENGINES, CoreEngine
 from ._validate import validate_graph, validate_store
 
 __all__ = [

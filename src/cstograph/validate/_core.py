@@ -8,7 +8,7 @@ store itself, without a copy into rdflib.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -25,7 +25,7 @@ def core_report(data: Graph | ox.Store, shapes: Graph, *, engine: CoreEngine = "
     """The report graph and text for ``data`` (an rdflib graph, or a store: the union of its graphs)
     against ``shapes`` (no inference: the ontology is already in ``data``). Raises :class:`InputError`
     when the shapes cannot be used."""
-    options = {"shacl_graph": shapes, "ont_graph": None, "inference": "none", "advanced": True,
+    options: dict[str, Any] = {"shacl_graph": shapes, "ont_graph": None, "inference": "none", "advanced": True,
                "allow_warnings": True, "allow_infos": True, "meta_shacl": False}
     if engine == "turbo":
         from pyshacl_turbo import validate as turbo_validate

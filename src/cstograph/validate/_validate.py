@@ -10,7 +10,7 @@ from rdflib import Graph
 from ..namespaces import bind_prefixes, to_ox
 from ._core import CoreEngine, core_report
 from ._results import ValidationOutcome, conclude
-from ._sparql import SparqlShape, evaluate, split_sparql
+from ._sparql import evaluate, split_sparql
 
 __all__ = ["validate_graph", "validate_store"]
 
