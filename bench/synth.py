@@ -57,29 +57,31 @@ def _date(y: int, m: int, d: int) -> Literal:
     return Literal(f"{y:04d}-{m:02d}-{d:02d}", datatype=XSD.date)
 
 
-def triples(n: int, *, seed: int = 1, violations: int = 0) -> Iterator[Triple]:
-    """About ``n`` triples of synthetic data (deterministic for a given ``seed``)."""
-    rnd = random.Random(seed)
-    units = max(1, n // 130)  # per unit of the mix below, about 130 triples
-    n_states = min(max(4, units), 3 * 676)
-    n_orgs = max(2, units // 4)
-    states = [_id("state", _code(i)) for i in range(n_states)]
-    orgs = [_id("organization", f"synth-org-{i}") for i in range(n_orgs)]
-    sources = [_id("source", f"synth-src-{i}") for i in range(max(2, units // 2))]
-    agents = states + orgs
+class _World:
+    """The fixed resources of one run and the helpers every unit uses."""
 
-    def labels(node: URIRef, text: str, *, ru: bool = True) -> Iterator[Triple]:
+    def __init__(self, units: int, seed: int) -> None:
+        self.rnd = random.Random(seed)
+        n_states = min(max(4, units), 3 * 676)
+        self.states = [_id("state", _code(i)) for i in range(n_states)]
+        self.orgs = [_id("organization", f"synth-org-{i}") for i in range(max(2, units // 4))]
+        self.sources = [_id("source", f"synth-src-{i}") for i in range(max(2, units // 2))]
+        self.agents = self.states + self.orgs
+        self.spell = 0
+
+    def labels(self, node: URIRef, text: str, *, ru: bool = True) -> Iterator[Triple]:
         yield node, RDFS.label, Literal(text, lang="en")
         if ru:
             yield node, RDFS.label, Literal(f"{text} (ru)", lang="ru")
 
-    def cite(subject: URIRef) -> Iterator[Triple]:
+    def cite(self, subject: URIRef) -> Iterator[Triple]:
         c = BNode()
         yield subject, _cst("citation"), c
         yield c, RDF.type, _cst("Citation")
-        yield c, _cst("citedSource"), rnd.choice(sources)
-        yield c, _cst("locator"), Literal(f"p. {rnd.randint(1, 300)}")
+        yield c, _cst("citedSource"), self.rnd.choice(self.sources)
+        yield c, _cst("locator"), Literal(f"p. {self.rnd.randint(1, 300)}")
 
+    @staticmethod
     def dated(node: URIRef, prop: str, day: Literal, *, point: bool) -> Iterator[Triple]:
         yield node, _cst(prop), day
         yield node, _cst("earliestStart"), day
@@ -88,72 +90,92 @@ def triples(n: int, *, seed: int = 1, violations: int = 0) -> Iterator[Triple]:
             yield node, _cst("earliestEnd"), day
             yield node, _cst("latestEnd"), day
 
-    for s in sources:
-        yield s, RDF.type, _cst("SourceDocument")
-        yield from labels(s, f"source {s.rsplit('/', 1)[1]}")
-    for i, s in enumerate(states):
-        yield s, RDF.type, _cst("State")
-        yield from labels(s, f"state {i}", ru=i >= violations)
-        yield s, _cst("iso3166Alpha3"), Literal(_code(i))
-        yield s, _cst("borders"), states[(i + 1) % n_states]
-    for i, o in enumerate(orgs):
-        yield o, RDF.type, _cst("InternationalOrganization")
-        yield from labels(o, f"organization {i}")
 
-    spell = 0
+def _fixed(w: _World, violations: int) -> Iterator[Triple]:
+    for s in w.sources:
+        yield s, RDF.type, _cst("SourceDocument")
+        yield from w.labels(s, f"source {s.rsplit('/', 1)[1]}")
+    for i, s in enumerate(w.states):
+        yield s, RDF.type, _cst("State")
+        yield from w.labels(s, f"state {i}", ru=i >= violations)
+        yield s, _cst("iso3166Alpha3"), Literal(_code(i))
+        yield s, _cst("borders"), w.states[(i + 1) % len(w.states)]
+    for i, o in enumerate(w.orgs):
+        yield o, RDF.type, _cst("InternationalOrganization")
+        yield from w.labels(o, f"organization {i}")
+
+
+def _memberships(w: _World, u: int) -> Iterator[Triple]:
+    """Two per unit, one per (state, organization): member / memberOf → inverses, the isMemberOf chain."""
+    for k in range(2):
+        m = _id("membership", f"synth-{u}-{k}")
+        n = len(w.states)
+        state, org = w.states[w.spell % n], w.orgs[(w.spell // n + w.spell) % len(w.orgs)]
+        w.spell += 1
+        yield m, RDF.type, _cst("Membership")
+        yield from w.labels(m, f"membership {u}-{k}")
+        yield m, _cst("member"), state
+        yield m, _cst("memberOf"), org
+        yield from w.dated(m, "startDate", _date(1992 + w.rnd.randint(0, 30), 1, 1), point=False)
+        yield from w.cite(m)
+
+
+def _events(w: _World, u: int) -> Iterator[Triple]:
+    """Three per unit, with participants (subproperties of cst:participant)."""
+    for k in range(3):
+        e = _id("event", f"synth-{u}-{k}")
+        yield e, RDF.type, _cst(w.rnd.choice(_EVENT_CLASSES))
+        yield from w.labels(e, f"event {u}-{k}")
+        yield from w.dated(e, "date", _date(2000 + w.rnd.randint(0, 24), w.rnd.randint(1, 9), 10 + k), point=True)
+        for who in w.rnd.sample(w.agents, w.rnd.randint(1, 3)):
+            yield e, _cst(w.rnd.choice(_PARTICIPANT_PROPS)), who
+        if k:
+            yield e, _cst("subEventOf"), _id("event", f"synth-{u}-0")
+        yield from w.cite(e)
+
+
+def _treaty(w: _World, u: int) -> Iterator[Triple]:
+    """A treaty, two articles of two paragraphs each (transitive isPartOf), one version each."""
+    t = _id("treaty", f"synth-{u}")
+    yield t, RDF.type, _cst("Treaty")
+    yield from w.labels(t, f"treaty {u}")
+    yield from w.cite(t)
+    for a in range(2):
+        art = _id("article", f"synth-{u}-{a}")
+        yield art, RDF.type, _cst("Article")
+        yield from w.labels(art, f"treaty {u} article {a + 1}")
+        yield art, _cst("isPartOf"), t
+        yield art, _cst("articleNumber"), Literal(str(a + 1))
+        for p in range(2):
+            par = _id("article", f"synth-{u}-{a}-{p}")
+            yield par, RDF.type, _cst("Paragraph")
+            yield from w.labels(par, f"treaty {u} article {a + 1} paragraph {p + 1}")
+            yield par, _cst("isPartOf"), art
+        v = _id("article-version", f"synth-{u}-{a}-v1")
+        yield v, RDF.type, _cst("ArticleVersion")
+        yield from w.labels(v, f"treaty {u} article {a + 1}, version 1")
+        yield v, _cst("versionOf"), art
+        yield v, _cst("validFrom"), _date(2002, 10, 7)
+        yield from w.cite(v)
+    # two claims about it that contradict each other (symmetric)
+    c1, c2 = _id("claim", f"synth-{u}-a"), _id("claim", f"synth-{u}-b")
+    for c in (c1, c2):
+        yield c, RDF.type, _cst("Claim")
+        yield c, _cst("claimText"), Literal(f"claim {c.rsplit('/', 1)[1]}", lang="en")
+        yield c, _cst("about"), t
+        yield from w.cite(c)
+    yield c1, _cst("contradicts"), c2
+
+
+def triples(n: int, *, seed: int = 1, violations: int = 0) -> Iterator[Triple]:
+    """About ``n`` triples of synthetic data (deterministic for a given ``seed``)."""
+    units = max(1, n // 130)  # per unit of the mix below, about 130 triples
+    w = _World(units, seed)
+    yield from _fixed(w, violations)
     for u in range(units):
-        # memberships (2 per unit), one per (state, organization): member / memberOf → inverses, chain isMemberOf
-        for k in range(2):
-            m = _id("membership", f"synth-{u}-{k}")
-            state, org = states[spell % n_states], orgs[(spell // n_states + spell) % n_orgs]
-            spell += 1
-            yield m, RDF.type, _cst("Membership")
-            yield from labels(m, f"membership {u}-{k}")
-            yield m, _cst("member"), state
-            yield m, _cst("memberOf"), org
-            yield from dated(m, "startDate", _date(1992 + rnd.randint(0, 30), 1, 1), point=False)
-            yield from cite(m)
-        # events (3 per unit) with participants (subproperties of cst:participant)
-        for k in range(3):
-            e = _id("event", f"synth-{u}-{k}")
-            yield e, RDF.type, _cst(rnd.choice(_EVENT_CLASSES))
-            yield from labels(e, f"event {u}-{k}")
-            yield from dated(e, "date", _date(2000 + rnd.randint(0, 24), rnd.randint(1, 9), 10 + k), point=True)
-            for who in rnd.sample(agents, rnd.randint(1, 3)):
-                yield e, _cst(rnd.choice(_PARTICIPANT_PROPS)), who
-            if k:
-                yield e, _cst("subEventOf"), _id("event", f"synth-{u}-0")
-            yield from cite(e)
-        # one treaty, two articles, each with two paragraphs (transitive isPartOf), one version each
-        t = _id("treaty", f"synth-{u}")
-        yield t, RDF.type, _cst("Treaty")
-        yield from labels(t, f"treaty {u}")
-        yield from cite(t)
-        for a in range(2):
-            art = _id("article", f"synth-{u}-{a}")
-            yield art, RDF.type, _cst("Article")
-            yield from labels(art, f"treaty {u} article {a + 1}")
-            yield art, _cst("isPartOf"), t
-            yield art, _cst("articleNumber"), Literal(str(a + 1))
-            for p in range(2):
-                par = _id("article", f"synth-{u}-{a}-{p}")
-                yield par, RDF.type, _cst("Paragraph")
-                yield from labels(par, f"treaty {u} article {a + 1} paragraph {p + 1}")
-                yield par, _cst("isPartOf"), art
-            v = _id("article-version", f"synth-{u}-{a}-v1")
-            yield v, RDF.type, _cst("ArticleVersion")
-            yield from labels(v, f"treaty {u} article {a + 1}, version 1")
-            yield v, _cst("versionOf"), art
-            yield v, _cst("validFrom"), _date(2002, 10, 7)
-            yield from cite(v)
-        # two claims that contradict each other (symmetric)
-        c1, c2 = _id("claim", f"synth-{u}-a"), _id("claim", f"synth-{u}-b")
-        for c in (c1, c2):
-            yield c, RDF.type, _cst("Claim")
-            yield c, _cst("claimText"), Literal(f"claim {c.rsplit('/', 1)[1]}", lang="en")
-            yield c, _cst("about"), t
-            yield from cite(c)
-        yield c1, _cst("contradicts"), c2
+        yield from _memberships(w, u)
+        yield from _events(w, u)
+        yield from _treaty(w, u)
 
 
 def generate(n: int, *, seed: int = 1, violations: int = 0) -> Graph:
