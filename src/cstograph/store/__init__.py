@@ -24,7 +24,15 @@ from ._disk import DiskStore, write_disk_store
 from ._formats import FORMATS, MEDIA_TYPES, load_file, rdf_format
 from ._location import ProcessLocalStore, StoreLocation
 from ._memory import MemoryStore
-from ._remote import RemoteError, RemoteStore, RemoteTriples, bind_values, publish_graphs, skolemize
+from ._remote import (
+    RemoteError,
+    RemoteStore,
+    RemoteTriples,
+    bind_rows,
+    bind_values,
+    publish_graphs,
+    skolemize,
+)
 
 #: The in-memory store under its first name (the server and the tests use it).
 GraphStore = MemoryStore
@@ -45,6 +53,7 @@ __all__ = [
     "Store",
     "StoreLocation",
     "Term",
+    "bind_rows",
     "bind_values",
     "load_file",
     "named_substitutions",

@@ -31,7 +31,9 @@ import pyoxigraph as ox
 from ..errors import CstographError, QuerySyntaxError
 from ._base import Output, OxigraphStore, Row, Term, names_own_dataset, rows
 
-__all__ = ["RemoteError", "RemoteStore", "RemoteTriples", "bind_values", "publish_graphs", "skolemize"]
+__all__ = [
+    "RemoteError", "RemoteStore", "RemoteTriples", "bind_rows", "bind_values", "publish_graphs", "skolemize",
+]
 
 _JSON = "application/sparql-results+json"
 _TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
@@ -81,6 +83,19 @@ def _top_group(sparql: str) -> int:
     raise QuerySyntaxError("the query has no WHERE group to bind its parameters in")
 
 
+def bind_rows(sparql: str, names: Sequence[str], table: Sequence[Sequence[Term]]) -> str:
+    """The query with a ``VALUES (?a ?b) { (…) (…) }`` block at the head of its top-level group: every row of
+    ``table`` (terms written by pyoxigraph) joined with the rest of the group."""
+    for row in table:
+        for term in row:
+            if not isinstance(term, ox.NamedNode | ox.Literal):
+                raise ValueError(f"a bound value must be an IRI or a literal, not {term!r}")
+    at = _top_group(sparql)
+    head = " VALUES (" + " ".join(f"?{ox.Variable(n).value}" for n in names) + ") {"
+    body = " ".join("(" + " ".join(str(term) for term in row) + ")" for row in table)
+    return sparql[:at] + head + " " + body + " }\n" + sparql[at:]
+
+
 def bind_values(sparql: str, substitutions: Mapping[str, Term] | None) -> str:
     """The query with its parameters bound by a ``VALUES`` block at the head of its top-level group.
 
@@ -90,13 +105,7 @@ def bind_values(sparql: str, substitutions: Mapping[str, Term] | None) -> str:
     if not substitutions:
         return sparql
     names = sorted(substitutions)
-    for term in substitutions.values():
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise ValueError(f"a parameter must be an IRI or a literal, not {term!r}")
-    at = _top_group(sparql)
-    block = (" VALUES (" + " ".join(f"?{ox.Variable(n).value}" for n in names) + ") { ("
-             + " ".join(str(substitutions[n]) for n in names) + ") }\n")
-    return sparql[:at] + block + sparql[at:]
+    return bind_rows(sparql, names, [[substitutions[n] for n in names]])
 
 
 def skolemize(term: object, base: str) -> object:
