@@ -12,7 +12,8 @@ def test_all_is_the_public_surface() -> None:
         "FORMATS", "MEDIA_TYPES", "DiskStore", "GraphStore", "MemoryStore", "OxigraphStore",
         "ProcessLocalStore",
         "QueryResult", "RemoteError", "RemoteStore", "RemoteTriples", "Row", "Store", "StoreLocation", "Term",
-        "bind_rows", "bind_values", "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize",
+        "bind_rows", "bind_values",
+        "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize",
         "to_term",
         "write_disk_store",
     ])

@@ -5,6 +5,7 @@ balancer retries idempotent requests on the other replica)."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -169,7 +170,7 @@ def _client(url: str, load: Load, stop_at: float, count: int) -> None:
                 load.ok += status == 200
                 if status != 200:
                     load.failed.append(str(status))
-        except (urllib.error.URLError, OSError) as exc:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:  # cut mid-answer: in flight
             with load.lock:
                 load.failed.append(repr(exc))
 
@@ -185,14 +186,16 @@ def test_a_replica_killed_mid_load_fails_no_request(kind: str, disk: Path, tmp_p
             threads = [threading.Thread(target=_client, args=(lb.url, load, stop_at, 100)) for _ in range(clients)]
             for t in threads:
                 t.start()
-            while load.ok < 60:
+            while load.ok < 60 and time.monotonic() < stop_at:
                 time.sleep(0.01)
             os.killpg(replicas[0].process.pid, signal.SIGKILL)  # the whole replica: root, workers, pools
             replicas[0].process.wait(timeout=10)
+            at_kill = load.ok
             for t in threads:
                 t.join(timeout=90)
-            assert load.ok + len(load.failed) == clients * 100
-            # at most the requests in flight on the killed replica may fail; the balancer retries those too
+            assert load.ok - at_kill >= 40, "the surviving replica answered the load after the kill"
+            # at most the requests in flight on the killed replica may fail (one per client); the balancer
+            # retries those it can (nothing of the answer sent yet), so most runs see none
             assert len(load.failed) <= clients, load.failed
     finally:
         for r in replicas:
