@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version as _dist_version
 from pathlib import Path
@@ -20,12 +20,12 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..bridge import Terms, dataset_of, quads_of, triples_of
-from ..namespaces import INFERRED_GRAPH
+from ..namespaces import INFERRED_GRAPH, RDF
 from ..store import MemoryStore, load_file
 from ._engine import Engine, Reasoning, reason_triples, union
 from ._facts import Triple
 from ._profile import profile_warnings
-from ._scm import is_schema_triple
+from ._scm import SCHEMA_PREDICATES, SCHEMA_TYPES
 
 __all__ = ["StoreReasoning", "closure_key", "read_nquads", "reason_dataset", "reason_store"]
 
@@ -77,6 +77,20 @@ class StoreReasoning:
                 "closure_key": self.key, "closure_reused": self.reused, "inferred_triples": self.inferred_triples}
 
 
+def _schema_triples(store: ox.Store) -> Iterator[Triple]:
+    """The asserted schema triples (:func:`~._scm.is_schema_triple`), found by predicate and type through the
+    store's indexes rather than by reading every triple."""
+    terms = Terms()
+    inferred = ox.NamedNode(_INFERRED)
+    patterns: list[tuple[None, ox.NamedNode, ox.NamedNode | None]] = [
+        (None, ox.NamedNode(str(p)), None) for p in SCHEMA_PREDICATES]
+    patterns += [(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(t))) for t in SCHEMA_TYPES]
+    for s, p, o in patterns:
+        for q in store.quads_for_pattern(s, p, o, None):
+            if q.graph_name != inferred and not isinstance(q.graph_name, ox.DefaultGraph):
+                yield terms(q.subject), terms(q.predicate), terms(q.object)
+
+
 def _count(store: ox.Store, graph: str) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
@@ -91,7 +105,7 @@ def reason_store(store: MemoryStore, *, cache_dir: Path | None = None, key: str 
     if cached is not None and cached.is_file():
         published = MemoryStore()
         load_file(published.oxigraph, cached)
-        schema = union([triples_of(engine_store, exclude=(_INFERRED,))], only=is_schema_triple)
+        schema = union([_schema_triples(engine_store)])
         return StoreReasoning(published, engine, _count(published.oxigraph, _INFERRED), reused=True, key=key,
                               warnings=tuple(profile_warnings(schema)))
     given: set[Triple] = set(triples_of(engine_store, exclude=(_INFERRED,), terms=Terms()))
