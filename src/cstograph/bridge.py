@@ -28,6 +28,8 @@ class Terms:
 
     def __init__(self) -> None:
         self._seen: dict[object, Node] = {}
+        #: the way back: each rdflib term made here → the pyoxigraph term it came from
+        self.back: dict[Node, object] = {}
 
     def __call__(self, term: object) -> Node:
         found = self._seen.get(term)
@@ -48,7 +50,15 @@ class Terms:
         else:
             raise TypeError(f"cannot bring {term!r} to rdflib")
         self._seen[term] = node
+        self.back[node] = term
         return node
+
+    def to_ox(self, node: Node) -> object:
+        """The pyoxigraph term of an rdflib term (the one it came from, when it came through here)."""
+        found = self.back.get(node)
+        if found is None:
+            found = self.back[node] = to_ox(node)
+        return found
 
 
 def triples_of(store: ox.Store, *, graphs: Iterable[str] | None = None, exclude: Iterable[str] = (),
@@ -87,8 +97,9 @@ def dataset_of(store: ox.Store, *, exclude: Iterable[str] = ()) -> Dataset:
     return ds
 
 
-def quads_of(triples: Iterable[Triple], graph: str) -> Iterator[ox.Quad]:
-    """rdflib triples as quads of the named graph ``graph``."""
+def quads_of(triples: Iterable[Triple], graph: str, *, terms: Terms | None = None) -> Iterator[ox.Quad]:
+    """rdflib triples as quads of the named graph ``graph`` (through ``terms``' way back when given)."""
     name = ox.NamedNode(graph)
+    back = (terms or Terms()).to_ox
     for s, p, o in triples:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)  # type: ignore[arg-type]
+        yield ox.Quad(back(s), back(p), back(o), name)  # type: ignore[arg-type]

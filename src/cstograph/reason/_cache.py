@@ -108,12 +108,13 @@ def reason_store(store: MemoryStore, *, cache_dir: Path | None = None, key: str 
         schema = union([_schema_triples(engine_store)])
         return StoreReasoning(published, engine, _count(published.oxigraph, _INFERRED), reused=True, key=key,
                               warnings=tuple(profile_warnings(schema)))
-    given: set[Triple] = set(triples_of(engine_store, exclude=(_INFERRED,), terms=Terms()))
+    terms = Terms()
+    given: set[Triple] = set(triples_of(engine_store, exclude=(_INFERRED,), terms=terms))
     run = reason_triples(given, engine=engine)
     del given
     engine_store.remove_graph(ox.NamedNode(_INFERRED)) if engine_store.contains_named_graph(
         ox.NamedNode(_INFERRED)) else None
-    engine_store.bulk_extend(quads_of(run.inferred, _INFERRED))
+    engine_store.bulk_extend(quads_of(run.inferred, _INFERRED, terms=terms))
     if cached is not None and key:
         _write_cache(engine_store, cached, key)
     return StoreReasoning(store, run.engine, len(run.inferred), run.fallback, run.warnings, reused=False, key=key)
