@@ -18,12 +18,13 @@ Protocol. Nothing here reaches the network unless an operator named the URL (``s
 from __future__ import annotations
 
 import base64
+import http.client
 import io
 import json
-import urllib.error
+import threading
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import IO
 
 import pyoxigraph as ox
@@ -61,6 +62,7 @@ class RemoteTriples:
         return ox.serialize(self._triples, output, format=format)
 
 
+@lru_cache(maxsize=256)
 def _top_group(sparql: str) -> int:
     """The offset just after the ``{`` that opens the query's top-level WHERE group."""
     from ..sparql import tokens
@@ -133,27 +135,66 @@ class RemoteStore:
         self.url = query_url
         self.timeout = timeout
         self.union_default_graph = True
+        self._local = threading.local()
+        self._opened: list[http.client.HTTPConnection] = []  # every thread's, to close them all
         self._auth = ("Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode()) if user else None
         self._graphs = sorted(graphs) if graphs is not None else self._discover(graph_prefix)
         self._len: int | None = None
 
     # --- HTTP ------------------------------------------------------------------------------------------
+    def _connection(self, scheme: str, netloc: str, *, fresh: bool = False) -> http.client.HTTPConnection:
+        """This thread's kept-alive connection to ``netloc`` (one per thread: web workers use threads)."""
+        conns: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault("conns", {})
+        key = (scheme, netloc)
+        if fresh and key in conns:
+            conns.pop(key).close()
+        if key not in conns:
+            cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+            conns[key] = cls(netloc, timeout=self.timeout)
+            self._opened.append(conns[key])
+        return conns[key]
+
+    def close(self) -> None:
+        """Close the kept-alive connections (of every thread)."""
+        opened = getattr(self, "_opened", [])  # (a store whose __init__ failed has none)
+        for conn in opened:
+            conn.close()
+        opened.clear()
+
+    def __del__(self) -> None:
+        self.close()
+
     def request(self, url: str, *, method: str = "GET", body: bytes | None = None,
                 headers: Mapping[str, str] | None = None) -> tuple[int, str, bytes]:
-        """One HTTP exchange: (status, content type, body). Raises :class:`RemoteError` for a failure
+        """One HTTP exchange on a kept-alive connection: (status, content type, body). Redirects are not
+        followed (the operator named this server, not another). Raises :class:`RemoteError` for a failure
         status other than 400 (which the caller reads), ``OSError`` when the server cannot be reached."""
         all_headers = dict(headers or {})
         if self._auth:
             all_headers["Authorization"] = self._auth
-        req = urllib.request.Request(url, data=body, method=method, headers=all_headers)  # noqa: S310 - operator's URL
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
-                return resp.status, resp.headers.get("Content-Type", ""), resp.read()
-        except urllib.error.HTTPError as exc:
-            answer = exc.read()[:2000].decode("utf-8", "replace").strip()
-            if exc.code == 400:
-                return 400, exc.headers.get("Content-Type", ""), answer.encode()
-            raise RemoteError(f"{method} {url}: {exc.code} {exc.reason}: {answer}") from exc
+        parts = urllib.parse.urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile: once more on a new one
+            conn = self._connection(parts.scheme, parts.netloc, fresh=attempt == 2)
+            try:
+                conn.request(method, target, body=body, headers=all_headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                break
+            except (http.client.RemoteDisconnected, http.client.CannotSendRequest, BrokenPipeError,
+                    ConnectionResetError):
+                conn.close()
+                if attempt == 2:
+                    raise
+        if resp.will_close:
+            conn.close()
+        ctype = resp.getheader("Content-Type", "")
+        if resp.status == 400:
+            return 400, ctype, data[:2000]
+        if resp.status >= 300:
+            answer = data[:2000].decode("utf-8", "replace").strip()
+            raise RemoteError(f"{method} {url}: {resp.status} {resp.reason}: {answer}")
+        return resp.status, ctype, data
 
     def _post_query(self, sparql: str, accept: str, *, default: Sequence[str] | None,
                     named: Sequence[str] | None) -> tuple[str, bytes]:
