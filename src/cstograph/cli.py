@@ -302,7 +302,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                               memory_mb=args.query_memory),
         result_cache_mb=args.result_cache_mb,
     )
-    snapshot = open_snapshot(store, config, build=build,
+    snapshot = open_snapshot(store, config, build=build,  # type: ignore[arg-type]
                              snapshot_id=snapshot_id(args.data) if args.data else "unbuilt")
     if args.dev:
         from .server import create_app

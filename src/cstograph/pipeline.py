@@ -259,7 +259,7 @@ def _build(settings: Settings, *, force: bool, shapes_dir: Path | None, engine: 
         write_dataset(published, tmp / DATASET_NQ, tmp / DATASET_TRIG)
         checks = _run_violation_checks(settings, published)
         # what a server needs that cannot change until the next build (VoID, compliance, labels, answers…)
-        write_snapshot(tmp, published, queries_dir=settings.queries_dir,  # type: ignore[arg-type]
+        write_snapshot(tmp, published, queries_dir=settings.queries_dir,
                        dumps={"cstograph.nq": tmp / DATASET_NQ, "cstograph.trig": tmp / DATASET_TRIG})
         t_checks = time.perf_counter()
         if outcome is not None:

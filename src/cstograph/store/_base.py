@@ -9,6 +9,7 @@ own dataset (``FROM`` / ``FROM NAMED``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol, runtime_checkable
 
 import pyoxigraph as ox
@@ -26,7 +27,7 @@ __all__ = [
 Term = ox.NamedNode | ox.Literal
 Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-Output = IO[bytes] | str | None
+Output = IO[bytes] | str | Path | None
 
 
 def to_term(value: str | int | float | bool | ox.NamedNode | ox.Literal, datatype: str | None = None) -> Term:
