@@ -29,7 +29,7 @@ QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g 
 @pytest.fixture(scope="module")
 def disk(built: BuildResult, dataset_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("disk") / "store"
-    write_disk_store(folder, dataset_file, version=str(built.manifest["input_hash"]))
+    write_disk_store(folder, dataset_file, version=str(built.manifest["input_hash"]), build=built.path)
     return folder
 
 
@@ -41,6 +41,7 @@ def test_disk_store_holds_the_build(disk: Path, store: GraphStore, built: BuildR
     assert opened.version == built.manifest["input_hash"]
     assert opened.select(QUERY) == store.select(QUERY)
     assert (disk / "current").is_symlink()
+    assert (disk / "current" / "snapshot" / "snapshot.json").is_file()  # the build's snapshot came along
 
 
 def test_a_disk_store_is_read_only(disk: Path) -> None:
