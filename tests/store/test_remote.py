@@ -129,7 +129,8 @@ def _get(url: str, accept: str = "application/sparql-results+json") -> tuple[int
 
 def test_serve_store_url_fronts_the_server(published: Server, store: GraphStore, tmp_path: Path) -> None:
     """``cstograph serve --store URL``: the protocol, a named query and a page, answered from the server."""
-    front = start_server(["--store", published.query_url], tmp_path / "front.log")
+    # start-up computes the snapshot from the server (VoID statistics, compliance, default answers, dumps)
+    front = start_server(["--store", published.query_url], tmp_path / "front.log", timeout=240)
     try:
         _, _, body = _get(front.url + "/health", "application/json")
         assert str(len(store)) in body.decode()
