@@ -65,7 +65,7 @@ def main() -> None:
         with start(tmp / name) as server:
             cli(["--build-dir", str(settings.build_dir), "publish", "--to", server.graph_store_url])
             graphs = RemoteStore(server.query_url, graph_prefix=str(GRAPH)).graph_names()
-            front = start_server(["--store", server.query_url], tmp / f"front-{name}.log")
+            front = start_server(["--store", server.query_url], tmp / f"front-{name}.log", timeout=240)
             ratios = []
             try:
                 print(f"\n== {name}: p50 over {args.runs} runs (ms)")
