@@ -32,7 +32,7 @@ SRC = PROJECT_DIR / "src" / PACKAGE
 VOCABULARY = frozenset({"namespaces", "_cst"})
 FOUNDATION = frozenset({"config", "errors", "queries", "sparql"}) | VOCABULARY
 STEPS = frozenset({"load", "validate", "reason", "link", "checks", "export"})
-PACKAGES = ("reason", "validate", "link")
+PACKAGES = ("reason", "validate", "link", "store")
 
 # Layer of a module (its first dotted part below the package; "__init__" for the package itself) →
 # the layers it may import.
@@ -41,13 +41,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     "namespaces": frozenset({"_cst"}),
     **{name: VOCABULARY for name in FOUNDATION - VOCABULARY},
     "store": FOUNDATION,
-    **{name: FOUNDATION | {"store"} for name in STEPS},
+    # the one crossing between the store (pyoxigraph) and rdflib (pySHACL, owlrl, the reasoner's terms)
+    "bridge": FOUNDATION | {"store"},
+    **{name: FOUNDATION | {"store", "bridge"} for name in STEPS},
     "compliance": FOUNDATION | {"store"},
     "snapshot": FOUNDATION | {"store", "compliance"},
-    "pipeline": FOUNDATION | {"store", "snapshot"} | STEPS,
+    "pipeline": FOUNDATION | {"store", "bridge", "snapshot"} | STEPS,
     # the validation sandbox parses posted files (load) and validates them (validate) for POST /shacl.
-    "server": FOUNDATION | {"store", "validate", "compliance", "load", "snapshot", "server"},
-    "cli": FOUNDATION | {"store", "compliance", "pipeline", "snapshot", "server"} | STEPS,
+    "server": FOUNDATION | {"store", "bridge", "validate", "compliance", "load", "snapshot", "server"},
+    "cli": FOUNDATION | {"store", "bridge", "compliance", "pipeline", "snapshot", "server"} | STEPS,
     # the public API re-exports the library, never the CLI or the server
     "__init__": FOUNDATION | {"store", "compliance", "pipeline"} | STEPS,
 }

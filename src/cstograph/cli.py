@@ -40,7 +40,7 @@ def _optional_settings(args: argparse.Namespace) -> Settings | None:
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    result = build(_settings(args), force=args.force, engine=args.engine)
+    result = build(_settings(args), force=args.force, engine=args.engine, store_dir=args.store, shacl=args.shacl)
     m = result.manifest
     reasoning = m.get("reasoning")
     for warning in reasoning.get("warnings", []) if isinstance(reasoning, dict) else []:
@@ -48,6 +48,34 @@ def cmd_build(args: argparse.Namespace) -> int:
     state = "reused" if result.reused else "built"
     print(f"{state} {result.path} — {m['triples']} triples in {len(m['graphs'])} graphs "  # type: ignore[arg-type]
           f"({m['inferred_triples']} inferred)")
+    if args.store:
+        print(f"store {args.store.resolve()} now holds build {m['input_hash']}")
+    return EXIT_OK
+
+
+# --- publish -----------------------------------------------------------------------------------------
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Load the current build into a remote SPARQL server (Graph Store HTTP Protocol, graph by graph)."""
+    import os
+
+    from .namespaces import BASE, GRAPH
+    from .pipeline import DATASET_NQ, build
+    from .store import MemoryStore, RemoteError, publish_graphs
+
+    settings = _settings(args)
+    if not (settings.current_build / DATASET_NQ).is_file():
+        build(settings)
+    source = MemoryStore.from_files([settings.current_build / DATASET_NQ])
+    password = os.environ.get("CSTOGRAPH_REMOTE_PASSWORD") if args.user else None
+    try:
+        done = publish_graphs(source, args.to, query_url=args.query_url, graph_prefix=str(GRAPH),
+                              skolem_base=BASE, user=args.user, password=password)
+    except RemoteError as exc:
+        raise InputError(str(exc)) from exc
+    except OSError as exc:
+        raise InputError(f"{args.to}: cannot reach the server: {exc}") from exc
+    for line in done:
+        print(line)
     return EXIT_OK
 
 
@@ -171,7 +199,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         named = parse_query_file(path)
     else:
         group, _, name = args.query.rpartition("/")
-        known = {f"{g}/{n}" for g in ("examples", "checks") for n in load_queries(settings.queries_dir, g)}
+        groups = sorted(d.name for d in settings.queries_dir.iterdir() if d.is_dir())
+        known = {f"{g}/{n}" for g in groups for n in load_queries(settings.queries_dir, g)}
         qualified = f"{group or 'examples'}/{name}"
         if qualified not in known:
             import difflib
@@ -179,8 +208,10 @@ def cmd_query(args: argparse.Namespace) -> int:
             close = difflib.get_close_matches(qualified, known, n=1, cutoff=0.5) or [
                 k for k in sorted(known) if k.split("/")[1].split("-", 1)[-1] == name.split("-", 1)[-1]]
             meant = f"did you mean {close[0]}? " if close else ""
-            raise InputError(f"no query named {args.query!r}: {meant}known: {', '.join(sorted(known))} "
-                             "(or give a .rq file)")
+            listed = sorted(k for k in known if k.split("/")[0] in {"examples", "checks"})
+            others = ", ".join(f"{g}/…" for g in groups if g not in {"examples", "checks"})
+            raise InputError(f"no query named {args.query!r}: {meant}known: {', '.join(listed)}"
+                             f"{', ' + others if others else ''} (or give a .rq file)")
         named = load_queries(settings.queries_dir, group or "examples")[name]
     given: dict[str, str] = {}
     for item in args.param:
@@ -285,7 +316,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args) if not args.data else _optional_settings(args)  # --data needs no project
     build: Path | None = None
-    if args.data:
+    if args.store and args.data:
+        raise InputError("give --store or --data, not both")
+    if args.store:
+        from .namespaces import GRAPH
+        from .store import StoreLocation
+
+        store = StoreLocation.parse(args.store, graph_prefix=str(GRAPH)).open_per_process()
+        build = getattr(store, "path", None)  # a store folder's version holds its build's snapshot
+    elif args.data:
         _check_rdf_files(args.data)
         store = GraphStore.from_files(args.data, union_default_graph=args.default_graph != "file")
     else:
@@ -301,12 +340,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                               memory_mb=args.query_memory),
         result_cache_mb=args.result_cache_mb,
     )
-    snapshot = open_snapshot(store, config, build=build,
+    snapshot = open_snapshot(store, config, build=build,  # type: ignore[arg-type]
                              snapshot_id=snapshot_id(args.data) if args.data else "unbuilt")
     if args.dev:
         from .server import create_app
 
-        app = create_app(config, store, snapshot=snapshot)
+        app = create_app(config, store, snapshot=snapshot)  # type: ignore[arg-type]
         if args.access_log:
             from .server.access_log import AccessLog
 
@@ -322,7 +361,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                      idle_timeout=args.idle_timeout,
                      max_body_bytes=max(args.max_body_bytes, config.validation_body_limit))
     try:
-        return serve(config, store, web, snapshot=snapshot, announce=lambda line: print(line, flush=True))
+        return serve(config, store, web, snapshot=snapshot, announce=lambda line: print(line, flush=True))  # type: ignore[arg-type]
     except OSError as exc:
         print(f"cstograph: error: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -397,7 +436,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="load, validate, reason and write the publishable dataset")
     p.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
     p.add_argument("--engine", choices=["fast", "owlrl"], default="fast", help="reasoning engine (see `reason`)")
+    p.add_argument("--shacl", choices=["turbo", "pyshacl"], default="turbo",
+                   help="SHACL Core engine: pyshacl-turbo on the store (default) or pySHACL (the reference)")
+    p.add_argument("--store", type=Path, metavar="DIR",
+                   help="also write the dataset into this on-disk store (a new version, swapped in atomically)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("publish", help="load the current build into a SPARQL 1.1 server (Graph Store Protocol)")
+    p.add_argument("--to", required=True, metavar="URL",
+                   help="the server's Graph Store endpoint (e.g. http://host:7878/store, "
+                        "http://host:8890/sparql-graph-crud); each named graph is replaced with one PUT")
+    p.add_argument("--query-url", metavar="URL",
+                   help="its query endpoint: graphs of an earlier publish that the build no longer has are deleted")
+    p.add_argument("--user", help="user for HTTP basic authentication (password from $CSTOGRAPH_REMOTE_PASSWORD)")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("validate", help="validate the data (or given files, with the project) against the SHACL shapes")
     p.add_argument("paths", nargs="*", type=Path,
@@ -458,6 +510,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--data", nargs="+", type=Path,
                    help="serve these RDF files (Turtle, TriG, N-Triples, N-Quads) instead of the build")
+    p.add_argument("--store", metavar="DIR|URL",
+                   help="serve an on-disk store written by `build --store DIR` (opened read-only, nothing re-loaded), "
+                        "or front an existing SPARQL 1.1 server's query endpoint URL")
     p.add_argument("--workers", type=int, default=2, help="web worker processes (production server)")
     p.add_argument("--threads", type=int, default=8, help="request threads per web worker")
     p.add_argument("--query-processes", type=int, default=6, help="sandbox processes that evaluate queries")

@@ -1,4 +1,5 @@
-"""Load RDF files into an rdflib Dataset, one named graph per file, with precise syntax errors."""
+"""The project's loader: RDF files into one Oxigraph store, one named graph per file, with precise syntax
+errors (``file:line:column``). rdflib views of what was loaded come through :mod:`cstograph.bridge`."""
 
 from __future__ import annotations
 
@@ -6,25 +7,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputError, RDFSyntaxError
+from .bridge import Terms, dataset_of, graph_of
 from .namespaces import GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from .store import FORMATS, MemoryStore, load_file, rdf_format
 
-__all__ = ["FORMATS", "graph_name_for", "load_dataset", "load_graph", "new_dataset", "parse_file"]
-
-#: RDF serialisations read by file suffix.
-FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".n3": "n3",
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".jsonld": "json-ld",
-}
-QUAD_FORMATS = frozenset({"trig", "nquads"})
+__all__ = ["FORMATS", "graph_name_for", "load_dataset", "load_graph", "load_store", "new_dataset"]
 
 
 def graph_name_for(path: Path, *, data_dir: Path | None = None) -> URIRef:
@@ -41,40 +29,18 @@ def graph_name_for(path: Path, *, data_dir: Path | None = None) -> URIRef:
     return GRAPH[path.stem]
 
 
-def _format_of(path: Path) -> str:
-    try:
-        return FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise InputError(f"{path}: unknown RDF file type {path.suffix!r} (known: {', '.join(FORMATS)})") from None
-
-
-def _syntax_error(path: Path, exc: Exception) -> RDFSyntaxError:
-    """Turn a parser exception into an error naming file, line and column (1-based)."""
-    if isinstance(exc, BadSyntax):
-        text: bytes | str = exc._str  # noqa: SLF001 - rdflib keeps the input and offset here
-        offset: int = exc._i  # noqa: SLF001
-        before = text[:offset]
-        newline = b"\n" if isinstance(before, bytes) else "\n"
-        line = before.count(newline) + 1  # type: ignore[arg-type]
-        column = offset - (before.rfind(newline) + 1)  # type: ignore[arg-type]
-        return RDFSyntaxError(path, line, column + 1, str(exc._why))  # noqa: SLF001
-    lineno = getattr(exc, "lineno", None) or getattr(exc, "line", None)
-    return RDFSyntaxError(path, lineno if isinstance(lineno, int) else None, None, str(exc))
-
-
-def parse_file(path: Path, graph: Graph | Dataset, *, format: str | None = None) -> None:
-    """Parse ``path`` into ``graph``; raise :class:`RDFSyntaxError` naming file/line/column."""
-    fmt = format or _format_of(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except (BadSyntax, SyntaxError, ValueError, TypeError) as exc:
-        raise _syntax_error(path, exc) from exc
-    except Exception as exc:  # rdflib raises several unrelated types for bad input
-        raise _syntax_error(path, exc) from exc
+def load_store(paths: Iterable[Path], *, data_dir: Path | None = None, store: MemoryStore | None = None
+               ) -> MemoryStore:
+    """Load files into a store: triple files each into its own named graph (:func:`graph_name_for`), quad
+    files with their own graphs. Raises :class:`~cstograph.errors.RDFSyntaxError` (``file:line:column``)
+    on the first syntax error; the caller then drops the store (the build publishes nothing)."""
+    target = store if store is not None else MemoryStore()
+    for raw in paths:
+        path = Path(raw)
+        fmt = rdf_format(path)
+        graph = None if fmt.supports_datasets else str(graph_name_for(path, data_dir=data_dir))
+        load_file(target.oxigraph, path, graph=graph)
+    return target
 
 
 def new_dataset() -> Dataset:
@@ -82,24 +48,14 @@ def new_dataset() -> Dataset:
 
 
 def load_graph(paths: Iterable[Path]) -> Graph:
-    """Parse several files into one plain graph (for shapes, fixtures)."""
-    g = bind_prefixes(Graph())
-    for path in paths:
-        parse_file(Path(path), g)
-    return g
+    """Parse several files into one rdflib graph (shapes, fixtures)."""
+    store = load_store(paths).oxigraph
+    terms = Terms()
+    return graph_of((terms(q.subject), terms(q.predicate), terms(q.object))
+                    for q in store.quads_for_pattern(None, None, None, None))
 
 
 def load_dataset(paths: Iterable[Path], *, data_dir: Path | None = None) -> Dataset:
-    """Parse files into a Dataset: triple files each into its own named graph, quad files as they are.
-
-    Parsing is all-or-nothing: on the first syntax error nothing is returned.
-    """
-    ds = new_dataset()
-    for raw in paths:
-        path = Path(raw)
-        fmt = _format_of(path)
-        if fmt in QUAD_FORMATS:
-            parse_file(path, ds, format=fmt)
-        else:
-            parse_file(path, ds.graph(graph_name_for(path, data_dir=data_dir)), format=fmt)
-    return ds
+    """Parse files into an rdflib Dataset: triple files each into its own named graph, quad files as they
+    are. All-or-nothing: on the first syntax error nothing is returned."""
+    return dataset_of(load_store(paths, data_dir=data_dir).oxigraph)

@@ -10,6 +10,7 @@ def test_all_is_the_public_surface() -> None:
         "ENGINES", "ERROR_PREDICATE", "Engine", "Explainer", "Reasoning", "Schema", "Step", "closure", "closure_key",
         "explain", "fast_path_obstacles", "inferred_triples", "is_schema_triple", "is_trivial", "profile_warnings",
         "read_nquads", "reason", "reason_dataset", "union",
+        "Closure", "StoreReasoning", "reason_store", "reason_triples",
     ])
     for name in reason.__all__:
         assert hasattr(reason, name), name

@@ -20,7 +20,7 @@ QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 def test_public_surface() -> None:
     assert sorted(sparql.__all__) == ["Limits", "QueryAnalysis", "QueryTooComplex", "ServiceCall",
-                                      "SparqlSyntaxError", "UpdateRequest", "analyse"]
+                                      "SparqlSyntaxError", "Token", "UpdateRequest", "analyse", "tokens"]
 
 
 @pytest.mark.parametrize("path", sorted(QUERIES.glob("*/*.rq")), ids=lambda p: f"{p.parent.name}/{p.stem}")

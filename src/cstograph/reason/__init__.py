@@ -32,14 +32,14 @@ Module boundaries (one job each; nothing outside this package imports a private 
     _fixpoint  the semi-naive fixpoint over _prp and _cax      _cache    closure key, N-Quads cache
     _explain   derivations for --explain
 
-The engines work on rdflib terms; a store-to-store pipeline would replace ``_engine`` and ``_cache``
-(the input and output of a run) and keep the rule modules.
+The engines work on rdflib terms, which the build's store hands them through :mod:`cstograph.bridge`
+(``reason_store``: the inferred triples go back into the store's inferred graph).
 """
 
 from __future__ import annotations
 
-from ._cache import closure_key, read_nquads, reason_dataset
-from ._engine import ENGINES, Engine, Reasoning, inferred_triples, reason, union
+from ._cache import StoreReasoning, closure_key, read_nquads, reason_dataset, reason_store
+from ._engine import ENGINES, Closure, Engine, Reasoning, inferred_triples, reason, reason_triples, union
 from ._explain import Explainer, Step, explain
 from ._fixpoint import fast_path_obstacles
 from ._owlrl import closure
@@ -49,12 +49,14 @@ from ._trivial import ERROR_PREDICATE, is_trivial
 
 __all__ = [
     "ENGINES",
+    "Closure",
     "ERROR_PREDICATE",
     "Engine",
     "Explainer",
     "Reasoning",
     "Schema",
     "Step",
+    "StoreReasoning",
     "closure",
     "closure_key",
     "explain",
@@ -66,5 +68,7 @@ __all__ = [
     "read_nquads",
     "reason",
     "reason_dataset",
+    "reason_store",
+    "reason_triples",
     "union",
 ]

@@ -1,27 +1,37 @@
 """The closure cache and the published dataset: asserted graphs plus the inferred graph, stored as
-N-Quads under a key of everything the closure depends on."""
+N-Quads under a key of everything the closure depends on.
+
+:func:`reason_store` is the build's path: the store holds the data, the rules get its triples through
+:mod:`cstograph.bridge`, and the inferred triples go back into the store's inferred graph.
+:func:`reason_dataset` is the same over an rdflib Dataset (kept for library callers).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import shutil
+import os
 import tempfile
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from importlib.metadata import version as _dist_version
 from pathlib import Path
 
-from rdflib import BNode, Dataset, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset
 
-from ..namespaces import INFERRED_GRAPH, bind_prefixes
-from ._engine import Engine, Reasoning, reason, union
+from ..bridge import Terms, dataset_of, quads_of, triples_of
+from ..namespaces import INFERRED_GRAPH, RDF
+from ..store import MemoryStore, load_file
+from ._engine import Engine, Reasoning, reason_triples, union
+from ._facts import Triple
 from ._profile import profile_warnings
-from ._scm import is_schema_triple
+from ._scm import SCHEMA_PREDICATES, SCHEMA_TYPES
 
-__all__ = ["closure_key", "read_nquads", "reason_dataset"]
+__all__ = ["StoreReasoning", "closure_key", "read_nquads", "reason_dataset", "reason_store"]
 
 #: The reasoning code: a change to any of its modules changes the key.
 _CODE = tuple(sorted(Path(__file__).resolve().parent.glob("*.py")))
+_INFERRED = str(INFERRED_GRAPH)
 
 
 def closure_key(files: Sequence[Path], *, engine: Engine = "fast") -> str:
@@ -36,66 +46,93 @@ def closure_key(files: Sequence[Path], *, engine: Engine = "fast") -> str:
 
 
 def read_nquads(path: Path) -> Dataset:
-    """Read N-Quads written by :func:`reason_dataset` (one IRI-named graph per line), keeping blank nodes
-    shared across graphs; rdflib's own N-Quads parser goes through deprecated Dataset APIs."""
-    lines: defaultdict[str, list[bytes]] = defaultdict(list)
-    with path.open("rb") as f:
-        for line in f:
-            body, _, rest = line.rstrip().rpartition(b" <")
-            if body:
-                lines[rest[:-3].decode() if rest.endswith(b"> .") else rest.decode()].append(body + b" .")
-    published = bind_prefixes(Dataset(default_union=True))
-    bnodes: dict[str, BNode] = {}
-    for name, nt in lines.items():
-        published.graph(URIRef(name)).parse(data=b"\n".join(nt).decode("utf-8"), format="nt", bnode_context=bnodes)
-    return published
+    """An N-Quads file (e.g. a build's ``dataset.nq``) as an rdflib Dataset, blank nodes shared across graphs."""
+    store = MemoryStore()
+    load_file(store.oxigraph, path)
+    return dataset_of(store.oxigraph)
 
 
-def _write_nquads(published: Dataset, cache_dir: Path, cached: Path, key: str) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{key}-", suffix=".nq", dir=cache_dir)
-    with open(fd, "wb") as out:  # N-Triples of each graph + its name (Dataset.serialize is deprecated-API)
-        for ctx in published.graphs():
-            if not len(ctx) or not isinstance(ctx.identifier, URIRef):
-                continue
-            suffix = f" <{ctx.identifier}> .\n".encode()
-            for line in ctx.serialize(format="nt", encoding="utf-8").splitlines():
-                if line.endswith(b" ."):
-                    out.write(line[:-2] + suffix)
-    shutil.move(tmp, cached)
+def _write_cache(store: ox.Store, cached: Path, key: str) -> None:
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{key}-", suffix=".nq", dir=cached.parent)
+    with open(fd, "wb") as out:
+        store.dump(out, format=ox.RdfFormat.N_QUADS)
+    os.replace(tmp, cached)
 
 
-def _publishable(ds: Dataset, result: Reasoning) -> Dataset:
-    published = bind_prefixes(Dataset(default_union=True))
-    for ctx in ds.graphs():
-        if len(ctx) and ctx.identifier != INFERRED_GRAPH:
-            g = published.graph(ctx.identifier)
-            for t in ctx:
-                g.add(t)
-    g_inf = published.graph(INFERRED_GRAPH)
-    for t in result.inferred:
-        g_inf.add(t)
-    return published
+@dataclass(frozen=True, slots=True)
+class StoreReasoning:
+    """The build's reasoning run over a store: the store now holds the published dataset."""
+
+    store: MemoryStore
+    engine: Engine
+    inferred_triples: int
+    fallback: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    reused: bool = False
+    key: str | None = None
+
+    def summary(self) -> dict[str, object]:
+        return {"engine": self.engine, "fallback": list(self.fallback), "warnings": list(self.warnings),
+                "closure_key": self.key, "closure_reused": self.reused, "inferred_triples": self.inferred_triples}
+
+
+def _schema_triples(store: ox.Store) -> Iterator[Triple]:
+    """The asserted schema triples (:func:`~._scm.is_schema_triple`), found by predicate and type through the
+    store's indexes rather than by reading every triple."""
+    terms = Terms()
+    inferred = ox.NamedNode(_INFERRED)
+    patterns: list[tuple[None, ox.NamedNode, ox.NamedNode | None]] = [
+        (None, ox.NamedNode(str(p)), None) for p in SCHEMA_PREDICATES]
+    patterns += [(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(t))) for t in SCHEMA_TYPES]
+    for s, p, o in patterns:
+        for q in store.quads_for_pattern(s, p, o, None):
+            if q.graph_name != inferred and not isinstance(q.graph_name, ox.DefaultGraph):
+                yield terms(q.subject), terms(q.predicate), terms(q.object)
+
+
+def _count(store: ox.Store, graph: str) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+
+def reason_store(store: MemoryStore, *, cache_dir: Path | None = None, key: str | None = None,
+                 engine: Engine = "fast") -> StoreReasoning:
+    """Reason over every named graph of ``store`` and add the inferred graph (``INFERRED_GRAPH``) to the
+    store that is returned (the given one, or on a cache hit the cached dataset, whose blank nodes the
+    inferred triples share). Raises :class:`~cstograph.errors.InconsistencyError` on a clash."""
+    engine_store = store.oxigraph
+    cached = cache_dir / f"{key}.nq" if cache_dir is not None and key else None
+    if cached is not None and cached.is_file():
+        published = MemoryStore()
+        load_file(published.oxigraph, cached)
+        schema = union([_schema_triples(engine_store)])
+        return StoreReasoning(published, engine, _count(published.oxigraph, _INFERRED), reused=True, key=key,
+                              warnings=tuple(profile_warnings(schema)))
+    terms = Terms()
+    given: set[Triple] = set(triples_of(engine_store, exclude=(_INFERRED,), terms=terms))
+    run = reason_triples(given, engine=engine)
+    del given
+    engine_store.remove_graph(ox.NamedNode(_INFERRED)) if engine_store.contains_named_graph(
+        ox.NamedNode(_INFERRED)) else None
+    engine_store.bulk_extend(quads_of(run.inferred, _INFERRED, terms=terms))
+    if cached is not None and key:
+        _write_cache(engine_store, cached, key)
+    return StoreReasoning(store, run.engine, len(run.inferred), run.fallback, run.warnings, reused=False, key=key)
 
 
 def reason_dataset(ds: Dataset, *, cache_dir: Path | None = None, key: str | None = None,
                    engine: Engine = "fast") -> Reasoning:
     """Reason over every graph of ``ds``; the result's ``dataset`` holds the asserted graphs and the
-    inferred graph (``INFERRED_GRAPH``) with consistent blank nodes, ready to publish.
+    inferred graph (``INFERRED_GRAPH``) with consistent blank nodes, ready to publish (see
+    :func:`reason_store`, which this runs on a copy of ``ds``)."""
+    from ..namespaces import to_ox
 
-    With ``cache_dir`` and ``key`` (see :func:`closure_key`), a previous result for the same key is
-    reused: it is stored as N-Quads of asserted + inferred graphs, because blank-node labels differ
-    between two parses of the same Turtle and the inferred triples must share the asserted ones.
-    """
-    cached = cache_dir / f"{key}.nq" if cache_dir is not None and key else None
-    if cached is not None and cached.is_file():
-        published = read_nquads(cached)
-        inferred = union([published.graph(INFERRED_GRAPH)])
-        return Reasoning(inferred=inferred, engine=engine, reused=True, key=key, dataset=published,
-                         warnings=tuple(profile_warnings(union(ds.graphs(), only=is_schema_triple))))
-    result = reason(list(ds.graphs()), engine=engine)
-    published = _publishable(ds, result)
-    if cached is not None and cache_dir is not None and key:
-        _write_nquads(published, cache_dir, cached, key)
-    return Reasoning(inferred=result.inferred, engine=result.engine, fallback=result.fallback,
-                     warnings=result.warnings, reused=False, key=key, dataset=published)
+    store = MemoryStore()
+    store.oxigraph.bulk_extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(ctx.identifier)))  # type: ignore[arg-type]
+        for ctx in ds.graphs() if ctx.identifier != INFERRED_GRAPH for s, p, o in ctx)
+    run = reason_store(store, cache_dir=cache_dir, key=key, engine=engine)
+    published = dataset_of(run.store.oxigraph)
+    inferred = union([published.graph(INFERRED_GRAPH)])
+    return Reasoning(inferred=inferred, engine=run.engine, fallback=run.fallback, warnings=run.warnings,
+                     reused=run.reused, key=key, dataset=published)

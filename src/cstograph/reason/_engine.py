@@ -17,7 +17,7 @@ from ._profile import profile_warnings
 from ._scm import is_schema_triple
 from ._trivial import is_trivial
 
-__all__ = ["ENGINES", "Engine", "Reasoning", "inferred_triples", "reason", "union"]
+__all__ = ["ENGINES", "Closure", "Engine", "Reasoning", "inferred_triples", "reason", "reason_triples", "union"]
 
 Engine = TypingLiteral["fast", "owlrl"]
 ENGINES: tuple[Engine, ...] = ("fast", "owlrl")
@@ -42,7 +42,7 @@ class Reasoning:
                 "closure_key": self.key, "closure_reused": self.reused, "inferred_triples": len(self.inferred)}
 
 
-def union(asserted: Iterable[Graph], *, only: Callable[[Triple], bool] | None = None) -> Graph:
+def union(asserted: Iterable[Iterable[Triple]], *, only: Callable[[Triple], bool] | None = None) -> Graph:
     """One graph holding the triples of ``asserted`` (those passing ``only``), with the project's prefixes."""
     out = bind_prefixes(Graph())
     for g in asserted:
@@ -52,24 +52,27 @@ def union(asserted: Iterable[Graph], *, only: Callable[[Triple], bool] | None = 
     return out
 
 
-def _published(closed: Iterable[Triple], given: set[Triple]) -> Graph:
-    inferred = bind_prefixes(Graph())
-    for t in closed:
-        if t not in given and not is_trivial(*t):
-            inferred.add(t)
-    return inferred
+def _published(closed: Iterable[Triple], given: set[Triple]) -> list[Triple]:
+    return [t for t in closed if t not in given and not is_trivial(*t)]
 
 
-def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
-    """Reason over the asserted graphs; returns the published inferred triples.
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """What a run adds, before it becomes a graph: the published inferred triples and how they came."""
+
+    inferred: list[Triple]
+    engine: Engine
+    fallback: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def reason_triples(given: set[Triple], *, engine: Engine = "fast") -> Closure:
+    """Reason over the asserted triples ``given`` (ontology and data); the published inferred triples.
 
     Raises :class:`InconsistencyError` when the closure contains a clash.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    given: set[Triple] = set()
-    for g in asserted:
-        given.update(g)
     tbox = Graph()
     for t in given:
         if is_schema_triple(t):
@@ -78,7 +81,7 @@ def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
     fallback: tuple[str, ...] = tuple(fast_path_obstacles(given)) if engine == "fast" else ()
     if engine == "fast" and not fallback:
         _, facts = fast_closure(given)
-        return Reasoning(inferred=_published(facts.rank, given), engine="fast", warnings=warnings)
+        return Closure(_published(facts.rank, given), "fast", warnings=warnings)
     whole = bind_prefixes(Graph())
     for t in given:
         whole.add(t)
@@ -86,7 +89,20 @@ def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
     errors = owlrl_clash_messages(full, whole)
     if errors:
         raise InconsistencyError(errors)
-    return Reasoning(inferred=_published(full, given), engine="owlrl", fallback=fallback, warnings=warnings)
+    return Closure(_published(full, given), "owlrl", fallback=fallback, warnings=warnings)
+
+
+def reason(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Reasoning:
+    """Reason over the asserted graphs; returns the published inferred triples.
+
+    Raises :class:`InconsistencyError` when the closure contains a clash.
+    """
+    given: set[Triple] = set()
+    for g in asserted:
+        given.update(g)
+    run = reason_triples(given, engine=engine)
+    return Reasoning(inferred=union([run.inferred]), engine=run.engine, fallback=run.fallback,
+                     warnings=run.warnings)
 
 
 def inferred_triples(asserted: Iterable[Graph], *, engine: Engine = "fast") -> Graph:

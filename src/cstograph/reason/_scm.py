@@ -20,9 +20,9 @@ from rdflib.term import Node
 from ..namespaces import OWL, RDF, RDFS
 from ._facts import Triple
 
-__all__ = ["Schema", "is_schema_triple"]
+__all__ = ["SCHEMA_PREDICATES", "SCHEMA_TYPES", "Schema", "is_schema_triple"]
 
-_SCHEMA_PREDICATES = frozenset({
+SCHEMA_PREDICATES = frozenset({
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDF.first, RDF.rest,
     OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty, OWL.propertyChainAxiom, OWL.disjointWith,
     OWL.members, OWL.onProperty, OWL.onProperties, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue,
@@ -31,7 +31,7 @@ _SCHEMA_PREDICATES = frozenset({
     OWL.unionOf, OWL.complementOf, OWL.oneOf, OWL.hasKey, OWL.propertyDisjointWith, OWL.disjointUnionOf,
     OWL.hasSelf, OWL.datatypeComplementOf, OWL.withRestrictions, OWL.onDatatype,
 })
-_SCHEMA_TYPES = frozenset({
+SCHEMA_TYPES = frozenset({
     OWL.Class, RDFS.Class, RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
     OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty,
     OWL.AsymmetricProperty, OWL.ReflexiveProperty, OWL.IrreflexiveProperty, OWL.Restriction,
@@ -42,7 +42,7 @@ _SCHEMA_TYPES = frozenset({
 def is_schema_triple(t: Triple) -> bool:
     """A TBox triple: a schema predicate, or a declaration typed with RDFS/OWL's own classes."""
     s, p, o = t
-    return p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES)
+    return p in SCHEMA_PREDICATES or (p == RDF.type and o in SCHEMA_TYPES)
 
 
 def owlrl_closure(graph: Graph) -> None:

@@ -14,7 +14,7 @@ expressions over the text: which ``SERVICE`` endpoints a query would call, wheth
 from __future__ import annotations
 
 from ._analysis import QueryAnalysis, analyse
-from ._lexer import SparqlSyntaxError
+from ._lexer import SparqlSyntaxError, Token, tokens
 from ._parser import Limits, QueryTooComplex, ServiceCall, UpdateRequest
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "QueryTooComplex",
     "ServiceCall",
     "SparqlSyntaxError",
+    "Token",
     "UpdateRequest",
     "analyse",
+    "tokens",
 ]

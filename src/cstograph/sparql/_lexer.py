@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["Lexer", "SparqlSyntaxError", "Token", "TokenKind", "position"]
+__all__ = ["Lexer", "SparqlSyntaxError", "Token", "TokenKind", "position", "tokens"]
 
 
 class SparqlSyntaxError(ValueError):
@@ -193,3 +193,16 @@ class Lexer:
         if kind == "ANON":
             return Token(TokenKind.ANON, lexeme, pos)
         return Token(TokenKind[kind or "PUNCT"], lexeme, pos, lexeme)
+
+
+def tokens(text: str) -> list[Token]:
+    """Every token of ``text`` up to the end (an ``<`` is always read as the start of an IRI or as ``<``).
+
+    >>> [t.text for t in tokens("SELECT * { ?s ?p ?o }")]
+    ['SELECT', '*', '{', '?s', '?p', '?o', '}']
+    """
+    lexer = Lexer(text)
+    out = []
+    while (token := lexer.next()).kind is not TokenKind.EOF:
+        out.append(token)
+    return out

@@ -11,23 +11,26 @@ private module)::
     _core      §4 SHACL Core (and any SHACL-SPARQL left to it), by pySHACL
     _sparql    §5 SHACL-SPARQL: prefixes (§5.2.1), $this pre-bound by substitution (§5.3.1), results
     _results   §3.6 the validation report, read into ValidationResult / ValidationOutcome
-    _validate  validate_graph: the entry point over one graph
+    _validate  validate_store / validate_graph: the entry points (a store's union; one graph)
     _locate    validate_dataset / locate: the named graph (file) and user triples behind each result
     _render    the report as text, JSON and Turtle
 
 Reports come out as text for a person (grouped by severity and shape), as a ``sh:ValidationReport`` in
-Turtle (SHACL §3.6), or as JSON. The data reaches pySHACL as an rdflib graph and Oxigraph as N-Triples;
-a store-based pipeline would hand ``_sparql`` and ``_targets`` its store directly.
+Turtle (SHACL §3.6), or as JSON. The build hands its store to every step (targets, SPARQL constraints,
+and SHACL Core by pyshacl-turbo); rdflib graphs (``validate_graph``) are copied into a store first.
 """
 
 from __future__ import annotations
 
 from ..namespaces import SHAPE, rdflib_term
+from ._core import CORE_ENGINES, CoreEngine
 from ._locate import LocatedResult, ValidationReport, locate, user_graph_name, validate_dataset
-from ._results import ValidationOutcome, ValidationResult
-from ._validate import validate_graph
+from ._results import ValidationOutcome, ValidationResult, read_outcome, write_outcome
+from ._validate import validate_graph, validate_store
 
 __all__ = [
+    "CORE_ENGINES",
+    "CoreEngine",
     "SHAPE",
     "LocatedResult",
     "ValidationOutcome",
@@ -35,7 +38,10 @@ __all__ = [
     "ValidationResult",
     "locate",
     "rdflib_term",
+    "read_outcome",
     "user_graph_name",
     "validate_dataset",
     "validate_graph",
+    "validate_store",
+    "write_outcome",
 ]

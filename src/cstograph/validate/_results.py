@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import RDF, SH
+from ..namespaces import RDF, SH, bind_prefixes
 
-__all__ = ["SEVERITY_ORDER", "ValidationOutcome", "ValidationResult", "read_results", "severity_name"]
+__all__ = [
+    "SEVERITY_ORDER", "ValidationOutcome", "ValidationResult", "read_outcome", "read_results", "severity_name",
+    "write_outcome",
+]
 
 #: Violations first, then warnings, then infos.
 SEVERITY_ORDER: dict[Node, int] = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -80,3 +86,25 @@ def conclude(report: Graph, text: str) -> ValidationOutcome:
     if report_node is not None:
         report.set((report_node, SH.conforms, Literal(conforms)))
     return ValidationOutcome(conforms=conforms, report=report, text=text, results=results)
+
+
+def write_outcome(outcome: ValidationOutcome, folder: Path) -> None:
+    """Keep an outcome (its report in Turtle and its text) in ``folder``, written whole or not at all."""
+    tmp = folder.with_name(f".{folder.name}-{os.getpid()}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    outcome.report.serialize(tmp / "report.ttl", format="turtle")
+    (tmp / "report.txt").write_text(outcome.text, encoding="utf-8")
+    if folder.exists():
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
+
+
+def read_outcome(folder: Path) -> ValidationOutcome:
+    """An outcome kept by :func:`write_outcome`."""
+    from ..bridge import graph_of, triples_of
+    from ..store import MemoryStore
+
+    store = MemoryStore()
+    store.load_file(folder / "report.ttl", graph_name="urn:cstograph:report")
+    report = bind_prefixes(graph_of(triples_of(store.oxigraph)))
+    return conclude(report, (folder / "report.txt").read_text(encoding="utf-8"))

@@ -155,17 +155,69 @@ def _text(shape: SparqlShape, c: SparqlConstraint, this: Node) -> str:
             f"\tFocus Node: {this}\n\tMessage: {(c.messages or shape.messages or [''])[0]}\n")
 
 
+def _bound_at_top(select: str) -> bool:
+    """Whether every solution binds ``$this`` through the query's own top-level group: ``$this`` stands in a
+    triple pattern (or ``GRAPH``/``VALUES``) directly in it — outside parentheses (FILTER, BIND), nested
+    groups (OPTIONAL, UNION, MINUS, EXISTS) — and no sub-select gives it a scope of its own. Then the
+    solutions of the query run once with ``$this`` free, kept for the focus nodes, are those of pre-binding
+    each focus node (§5.3.1); Oxigraph plans a pre-bound or VALUES-bound ``$this`` as a scan per node
+    (quadratic), the free query as one join."""
+    from ..sparql import tokens
+
+    found = tokens(select)
+    if sum(1 for t in found if t.is_word("SELECT")) != 1:
+        return False
+    braces = parens = 0
+    for t in found:
+        if t.is_punct("{"):
+            braces += 1
+        elif t.is_punct("}"):
+            braces -= 1
+        elif t.is_punct("("):
+            parens += 1
+        elif t.is_punct(")"):
+            parens -= 1
+        elif braces == 1 and parens == 0 and t.kind.name == "VAR" and t.value == "this":
+            return True
+    return False
+
+
+def _free(store: ox.Store, shape: SparqlShape, c: SparqlConstraint) -> Iterator[dict[str, Node]]:
+    """One evaluation for all focus nodes (see :func:`_bound_at_top`), kept for the shape's focus nodes."""
+    try:
+        solutions = store.query(c.select, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise InputError(f"{shape.shape}: SPARQL constraint does not parse: {exc}") from exc
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise InputError(f"{shape.shape}: a SPARQL constraint must be a SELECT query")
+    names = [v.value for v in solutions.variables]
+    if "this" not in names:
+        raise InputError(f"{shape.shape}: a SPARQL constraint must project $this")
+    focus = set(shape.focus)
+    for sol in solutions:
+        if sol["this"] in focus:
+            yield {n: rdflib_term(sol[n]) for n in names if sol[n] is not None}
+
+
+def _rows(store: ox.Store, shape: SparqlShape, c: SparqlConstraint) -> Iterator[dict[str, Node]]:
+    if shape.focus and _bound_at_top(c.select):
+        yield from _free(store, shape, c)
+        return
+    for focus in shape.focus:
+        yield from _solutions(store, shape, c, focus)
+
+
 def evaluate(store: ox.Store, sparql_shapes: list[SparqlShape], report: Graph) -> str:
-    """Run each constraint for each focus node; add the results to ``report``; return them as text."""
+    """Run each constraint for the focus nodes of its shape; add the results to ``report``; return them as
+    text (one result per focus node, path and value)."""
     lines: list[str] = []
     for shape in sparql_shapes:
         for c in shape.constraints:
-            for focus in shape.focus:
-                seen: set[tuple[Node | None, ...]] = set()
-                for row in _solutions(store, shape, c, focus):
-                    key = (row["this"], row.get("path"), row.get("value"))
-                    if key not in seen:
-                        seen.add(key)
-                        _add_result(report, shape, c, row)
-                        lines.append(_text(shape, c, row["this"]))
+            seen: set[tuple[Node | None, ...]] = set()
+            for row in sorted(_rows(store, shape, c), key=lambda r: str(r["this"])):
+                key = (row["this"], row.get("path"), row.get("value"))
+                if key not in seen:
+                    seen.add(key)
+                    _add_result(report, shape, c, row)
+                    lines.append(_text(shape, c, row["this"]))
     return "".join(lines)

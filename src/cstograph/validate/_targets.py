@@ -34,7 +34,8 @@ def focus_nodes(store: ox.Store, targets: Iterable[tuple[URIRef, Node]]) -> tupl
             else:
                 blank = True
             continue
-        for row in store.query(_QUERIES[kind], substitutions={ox.Variable("v"): to_ox(value)}):  # type: ignore[union-attr]
+        for row in store.query(_QUERIES[kind], substitutions={ox.Variable("v"): to_ox(value)},
+                              use_default_graph_as_union=True):  # type: ignore[union-attr]
             if isinstance(row["x"], ox.NamedNode):
                 found.add(row["x"].value)
             elif isinstance(row["x"], ox.BlankNode):

@@ -1,0 +1,105 @@
+"""The one bridge between the store (pyoxigraph, which holds the data from the first parse to the
+published dump) and the rdflib world (pySHACL's reports and shapes, owlrl, the fast reasoner's terms).
+
+Only what a step needs crosses, and it crosses term by term (no serialise-and-reparse): the quads of the
+graphs asked for become rdflib triples, and rdflib triples (inferred ones, reports) become quads. Terms are
+interned on the way in, so a 1M-triple crossing holds each IRI once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import XSD, bind_prefixes, to_ox
+
+__all__ = ["Terms", "dataset_of", "graph_of", "quads_of", "triples_of"]
+
+_XSD_STRING = str(XSD.string)
+Triple = tuple[Node, Node, Node]
+
+
+class Terms:
+    """pyoxigraph → rdflib terms, interned (one rdflib object per distinct term); an ``xsd:string``
+    literal becomes a plain literal, a blank node keeps its label."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, Node] = {}
+        #: the way back: each rdflib term made here → the pyoxigraph term it came from
+        self.back: dict[Node, object] = {}
+
+    def __call__(self, term: object) -> Node:
+        found = self._seen.get(term)
+        if found is not None:
+            return found
+        node: Node
+        if isinstance(term, ox.NamedNode):
+            node = URIRef(term.value)
+        elif isinstance(term, ox.Literal):
+            if term.language:
+                node = Literal(term.value, lang=term.language)
+            elif term.datatype.value == _XSD_STRING:
+                node = Literal(term.value)
+            else:
+                node = Literal(term.value, datatype=URIRef(term.datatype.value))
+        elif isinstance(term, ox.BlankNode):
+            node = BNode(term.value)
+        else:
+            raise TypeError(f"cannot bring {term!r} to rdflib")
+        self._seen[term] = node
+        self.back[node] = term
+        return node
+
+    def to_ox(self, node: Node) -> object:
+        """The pyoxigraph term of an rdflib term (the one it came from, when it came through here)."""
+        found = self.back.get(node)
+        if found is None:
+            found = self.back[node] = to_ox(node)
+        return found
+
+
+def triples_of(store: ox.Store, *, graphs: Iterable[str] | None = None, exclude: Iterable[str] = (),
+               terms: Terms | None = None) -> Iterator[Triple]:
+    """The triples of the named graphs ``graphs`` (default: every named graph but ``exclude``), as rdflib
+    terms. A triple in several graphs comes once per graph."""
+    t = terms or Terms()
+    if graphs is None:
+        skip = set(exclude)
+        names = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip]
+    else:
+        names = [ox.NamedNode(g) for g in graphs]
+    for name in names:
+        for q in store.quads_for_pattern(None, None, None, name):
+            yield t(q.subject), t(q.predicate), t(q.object)
+
+
+def graph_of(triples: Iterable[Triple]) -> Graph:
+    """An rdflib graph of ``triples`` with the project's prefixes."""
+    g = bind_prefixes(Graph())
+    for triple in triples:
+        g.add(triple)
+    return g
+
+
+def dataset_of(store: ox.Store, *, exclude: Iterable[str] = ()) -> Dataset:
+    """The named graphs of ``store`` as an rdflib Dataset (blank nodes shared across graphs stay shared)."""
+    ds = bind_prefixes(Dataset(default_union=True))
+    terms = Terms()
+    skip = set(exclude)
+    for name in sorted(store.named_graphs(), key=str):
+        if isinstance(name, ox.NamedNode) and name.value not in skip:
+            g = ds.graph(URIRef(name.value))
+            for q in store.quads_for_pattern(None, None, None, name):
+                g.add((terms(q.subject), terms(q.predicate), terms(q.object)))
+    return ds
+
+
+def quads_of(triples: Iterable[Triple], graph: str, *, terms: Terms | None = None) -> Iterator[ox.Quad]:
+    """rdflib triples as quads of the named graph ``graph`` (through ``terms``' way back when given)."""
+    name = ox.NamedNode(graph)
+    back = (terms or Terms()).to_ox
+    for s, p, o in triples:
+        yield ox.Quad(back(s), back(p), back(o), name)  # type: ignore[arg-type]

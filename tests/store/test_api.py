@@ -1,0 +1,35 @@
+"""The public surface of ``cstograph.store`` is its ``__all__`` (httpx style); the rest is private."""
+
+from __future__ import annotations
+
+import doctest
+
+import cstograph.store as store
+
+
+def test_all_is_the_public_surface() -> None:
+    assert sorted(store.__all__) == sorted([
+        "FORMATS", "MEDIA_TYPES", "DiskStore", "GraphStore", "MemoryStore", "OxigraphStore",
+        "ProcessLocalStore",
+        "QueryResult", "RemoteError", "RemoteStore", "RemoteTriples", "Row", "Store", "StoreLocation", "Term",
+        "bind_rows", "bind_values",
+        "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize",
+        "to_term",
+        "write_disk_store",
+    ])
+    for name in store.__all__:
+        assert hasattr(store, name), name
+    assert not [n for n in dir(store) if not n.startswith("_") and n not in store.__all__ and n != "annotations"]
+
+
+def test_graph_store_is_the_in_memory_store() -> None:
+    assert store.GraphStore is store.MemoryStore
+    assert isinstance(store.MemoryStore(), store.Store)
+
+
+def test_doctests() -> None:
+    """Every example in the store's docstrings runs (pyoxigraph style)."""
+    from cstograph.store import _base, _location, _memory, _remote
+
+    for module in (_base, _location, _memory, _remote):
+        assert doctest.testmod(module).failed == 0, module.__name__
