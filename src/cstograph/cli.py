@@ -275,13 +275,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from .export import export
     from .pipeline import DATASET_NQ, build
+    from .store import load_file
 
     settings = _settings(args)
     store = ox.Store()
     _check_rdf_files(args.data)
     if args.data:
         for path in args.data:
-            store.load(path=str(path), format=ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")))
+            load_file(store, Path(path))
     else:
         if not (settings.current_build / DATASET_NQ).is_file():
             build(settings)
@@ -368,34 +369,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # --- input files, progress, output ----------------------------------------------------------------------------
-_RDF_FORMATS = {"ttl": "TURTLE", "turtle": "TURTLE", "nt": "N_TRIPLES", "nq": "N_QUADS", "trig": "TRIG",
-                "rdf": "RDF_XML", "owl": "RDF_XML", "xml": "RDF_XML", "jsonld": "JSON_LD", "n3": "N3"}
-
-
 def _check_rdf_files(paths: Sequence[Path] | None) -> None:
-    """Read each given RDF file once with one parser (Oxigraph's), so that every command reports a bad file in
-    the same words: ``file:line:column: message`` (exit 2)."""
-    import pyoxigraph as ox
-
-    from .errors import RDFSyntaxError
+    """Read each given RDF file once with the one reader (:func:`cstograph.store.check_file`), so that every
+    command reports a bad file in the same words: ``file:line:column: message`` (exit 2)."""
+    from .store import check_file
 
     for path in paths or ():
-        path = Path(path)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        name = _RDF_FORMATS.get(path.suffix.lower().lstrip("."))
-        if name is None:
-            raise InputError(f"{path}: unknown RDF format (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
-        try:
-            for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, name)):
-                pass
-        except SyntaxError as exc:
-            message = str(exc.msg or exc)
-            if message.startswith("Parser error between ") and ": " in message:
-                message = message.split(": ", 1)[1]
-            raise RDFSyntaxError(path, exc.lineno, exc.offset, message) from None
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{path}: {exc}") from None
+        check_file(Path(path))
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ def test_all_is_the_public_surface() -> None:
         "ProcessLocalStore",
         "QueryResult", "RemoteError", "RemoteStore", "RemoteTriples", "Row", "Store", "StoreLocation", "Term",
         "bind_rows", "bind_values",
-        "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize",
+        "check_file", "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize",
         "to_term",
         "write_disk_store",
     ])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError
 from ..namespaces import RDFS
+from ..store import load_file
 
 __all__ = ["Subject", "exists", "label", "literal", "load", "objects", "subjects"]
 
@@ -20,16 +20,7 @@ def load(paths: Iterable[Path]) -> ox.Store:
     """The files in one store (triple files each in a graph named after the file)."""
     store = ox.Store()
     for path in paths:
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-        kwargs: dict[str, object] = {"format": fmt, "base_iri": path.resolve().as_uri()}
-        if not fmt.supports_datasets:
-            kwargs["to_graph"] = ox.NamedNode(path.resolve().as_uri())
-        try:
-            store.bulk_load(path=str(path), **kwargs)  # type: ignore[arg-type]
-        except SyntaxError as exc:
-            raise InputError(f"{path}: {exc}") from exc
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc}") from exc
+        load_file(store, path, graph=path.resolve().as_uri())
     return store
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ._base import OxigraphStore, QueryResult, Row, Store, Term, named_substitutions, rows, to_term
 from ._disk import DiskStore, write_disk_store
-from ._formats import FORMATS, MEDIA_TYPES, load_file, rdf_format
+from ._formats import FORMATS, MEDIA_TYPES, check_file, load_file, rdf_format
 from ._location import ProcessLocalStore, StoreLocation
 from ._memory import MemoryStore
 from ._remote import (
@@ -55,6 +55,7 @@ __all__ = [
     "Term",
     "bind_rows",
     "bind_values",
+    "check_file",
     "load_file",
     "named_substitutions",
     "publish_graphs",

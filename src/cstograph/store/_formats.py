@@ -6,13 +6,14 @@ Every RDF file cstograph reads (project data, ``--data`` files, link inputs, bui
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputError, RDFSyntaxError
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "load_file", "rdf_format"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "check_file", "check_xml_entities", "load_file", "rdf_format"]
 
 #: RDF serialisations read by file suffix.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -23,6 +24,7 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".nq": ox.RdfFormat.N_QUADS,
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
 #: Media type of each format (SPARQL 1.1 Graph Store Protocol bodies, dumps).
@@ -45,6 +47,8 @@ def load_file(store: ox.Store, path: Path, *, graph: str | None = None) -> None:
     the file cannot be read. Relative IRIs resolve against the file's URI.
     """
     fmt = rdf_format(path)
+    if fmt is ox.RdfFormat.RDF_XML:
+        check_xml_entities(path)
     kwargs: dict[str, object] = {"format": fmt, "base_iri": path.resolve().as_uri()}
     if graph is not None and not fmt.supports_datasets:
         kwargs["to_graph"] = ox.NamedNode(graph)
@@ -58,9 +62,77 @@ def load_file(store: ox.Store, path: Path, *, graph: str | None = None) -> None:
         raise RDFSyntaxError(path, None, None, str(exc)) from exc
 
 
+def check_file(path: Path) -> None:
+    """Read ``path`` through once, as :func:`load_file` would, keeping nothing: the same checks and the same
+    ``file:line:column`` errors, for commands that read a file the user gives before they start work."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = rdf_format(path)
+    if fmt is ox.RdfFormat.RDF_XML:
+        check_xml_entities(path)
+    try:
+        for _ in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as exc:
+        raise syntax_error(path, exc) from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise RDFSyntaxError(path, None, None, str(exc)) from exc
+
+
 def syntax_error(path: Path, exc: SyntaxError) -> RDFSyntaxError:
     """Oxigraph's parser error as ``file:line:column: message`` (its position is 1-based)."""
     message = str(exc.msg if exc.msg else exc)
-    if message.startswith("Parser error "):  # "Parser error at line 3 column 11: …" / "… between … and …: …"
+    # "Parser error at line 3 column 11: …" / "Parser error between … and …: …"
+    if message.startswith("Parser error ") and ": " in message:
         _, _, message = message.partition(": ")
     return RDFSyntaxError(path, exc.lineno, exc.offset, message)
+
+
+#: How many bytes the entities of an RDF/XML file may expand to in all (the file itself is not counted).
+MAX_ENTITY_EXPANSION = 16 * 1024 * 1024
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*(?:\[(?P<subset>.*?)\]\s*)?>", re.S)
+_ENTITY = re.compile(rb"<!ENTITY\s+(?P<pe>%\s+)?(?P<name>[^\s\"'>]+)\s+"
+                     rb"""(?:"(?P<v1>[^"]*)"|'(?P<v2>[^']*)'|(?P<ext>SYSTEM|PUBLIC)\b)""")
+
+
+def check_xml_entities(path: Path) -> None:
+    """Refuse an RDF/XML file whose document type declaration could fetch or explode: external entities
+    (``SYSTEM``/``PUBLIC``), parameter entities, entities that refer to other entities (the "billion
+    laughs"), or internal entities that would expand to more than :data:`MAX_ENTITY_EXPANSION` bytes in all.
+    The short-name entities of hand-written OWL files (``<!ENTITY owl "http://…#">``) pass.
+
+    Raises :class:`RDFSyntaxError` naming the file and the line of the declaration.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    doctype = _DOCTYPE.search(data)
+    if doctype is None:
+        if b"<!ENTITY" in data:
+            raise RDFSyntaxError(path, None, None, "an entity declaration outside a readable DOCTYPE is not accepted")
+        return
+    subset = doctype.group("subset") or b""
+    start = doctype.start("subset") if doctype.group("subset") is not None else doctype.start()
+    values: dict[bytes, bytes] = {}
+    for match in _ENTITY.finditer(subset):
+        line = data.count(b"\n", 0, start + match.start()) + 1
+        name = match.group("name").decode(errors="replace")
+        value = match.group("v1") if match.group("v1") is not None else match.group("v2")
+        if match.group("pe") or match.group("ext") or value is None:
+            raise RDFSyntaxError(path, line, None, f"entity {name!r}: external and parameter entities are not "
+                                 "accepted (nothing is fetched or opened)")
+        if b"&" in value or b"%" in value:
+            raise RDFSyntaxError(path, line, None, f"entity {name!r} refers to another entity: nested entities "
+                                 "are not accepted")
+        values[match.group("name")] = value
+    if len(values) != data.count(b"<!ENTITY"):  # one the pattern did not read, or one outside the subset
+        raise RDFSyntaxError(path, data.count(b"\n", 0, start) + 1, None, "an entity declaration cstograph cannot "
+                             "read safely (write it as <!ENTITY name \"value\">)")
+    body = data[doctype.end():]
+    expansion = sum(len(value) * body.count(b"&" + name + b";") for name, value in values.items())
+    if expansion > MAX_ENTITY_EXPANSION:
+        raise RDFSyntaxError(path, None, None, f"its entities would expand to {expansion} bytes "
+                             f"(at most {MAX_ENTITY_EXPANSION} are accepted)")
