@@ -66,7 +66,7 @@ def test_inferred_graph_drops_trivial_triples(session_settings: Settings) -> Non
 
 
 # --- clashes ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+@pytest.mark.parametrize("engine", ["fast", pytest.param("owlrl", marks=pytest.mark.slow)])  # owlrl: ≈ 5 s
 def test_cax_adc_clash_names_resources_and_axiom(engine: str) -> None:
     """cax-adc — If T(?x, rdf:type, owl:AllDisjointClasses) T(?x, owl:members, ?y) LIST[?y, ?c1, …, ?cn]
     T(?z, rdf:type, ?ci) T(?z, rdf:type, ?cj) then false (for 1 ≤ i < j ≤ n)."""
@@ -78,7 +78,7 @@ def test_cax_adc_clash_names_resources_and_axiom(engine: str) -> None:
     assert "[cax-adc]" in text
 
 
-@pytest.mark.parametrize("engine", ["fast", "owlrl"])
+@pytest.mark.parametrize("engine", ["fast", pytest.param("owlrl", marks=pytest.mark.slow)])  # owlrl: ≈ 5 s
 def test_cax_dw_clash(engine: str) -> None:
     """cax-dw — If T(?c1, owl:disjointWith, ?c2) T(?x, rdf:type, ?c1) T(?x, rdf:type, ?c2) then false."""
     with pytest.raises(InconsistencyError) as info:

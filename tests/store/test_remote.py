@@ -28,7 +28,9 @@ from .servers import Server, oxigraph_server, virtuoso_server
 
 QUERIES = PROJECT_DIR / "queries"
 NAMED = [(group, name) for group in ("examples", "checks") for name in sorted(load_queries(QUERIES, group))]
-SERVERS = ("oxigraph", "virtuoso")
+#: Virtuoso takes ≈ 25 s to start and 40 s per publish test on this machine: its runs are in -m slow (CI's default
+#: run keeps every remote-store test against oxigraph serve).
+SERVERS = ("oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow))
 
 
 @pytest.fixture(scope="module", params=SERVERS)

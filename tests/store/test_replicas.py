@@ -181,7 +181,7 @@ def _client(url: str, load: Load, stop_at: float, count: int) -> None:
                 load.failed.append(repr(exc))
 
 
-@pytest.mark.parametrize("kind", ["haproxy", "nginx"])
+@pytest.mark.parametrize("kind", ["haproxy", pytest.param("nginx", marks=pytest.mark.slow)])  # one LB by default
 def test_a_replica_killed_mid_load_fails_no_request(kind: str, disk: Path, tmp_path: Path) -> None:
     replicas = [start_server(["--store", str(disk), *REPLICA], tmp_path / f"r{i}.log") for i in range(2)]
     clients = 4
