@@ -21,7 +21,7 @@ EX = Namespace("http://example.org/")
     (CST.State, RDFS.subClassOf, OWL.Thing),
     (RDFS.label, RDF.type, OWL.AnnotationProperty),
     (EX.p, RDF.type, OWL.AnnotationProperty),
-    (BNode(), RDF.type, OWL.Class),
+    (BNode("b"), RDF.type, OWL.Class),
     (Literal("2022-01-05", datatype=XSD.date), RDF.type, XSD.date),
     (EX.a, ERROR_PREDICATE, Literal("clash")),
 ], ids=lambda t: " ".join(str(x).rsplit("/", 1)[-1].rsplit("#", 1)[-1] for x in t))
