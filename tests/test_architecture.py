@@ -238,3 +238,18 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith(("pyshacl", "owlr
 """
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert json.loads(run.stdout.strip().splitlines()[-1]) == []
+
+
+def test_tests_mirror_the_package() -> None:
+    """Each subpackage of cstograph has its tests in tests/<subpackage>/, each module's tests are named after it
+    (tests/test_<module>.py or tests/<module>/), and no test file is left at the top but those of the whole
+    project (architecture, public names, code quality, packaging)."""
+    tests = PROJECT_DIR / "tests"
+    subpackages = sorted(p.parent.name for p in SRC.glob("*/__init__.py"))
+    assert [name for name in subpackages if not (tests / name / "__init__.py").is_file()] == []
+    modules = {p.stem for p in SRC.glob("*.py")} | set(subpackages)
+    whole = {"architecture", "public_api", "quality", "packaging"}
+    top = {p.stem.removeprefix("test_") for p in tests.glob("test_*.py")}
+    assert sorted(top - modules - whole) == []
+    folders = {p.parent.name for p in tests.glob("*/test_*.py")}
+    assert sorted(folders - modules - {"project", "browser"}) == []  # the project's content; the browser suite

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
-from .conftest import PROJECT_DIR, require_tool
+from ..conftest import PROJECT_DIR, require_tool
 
 
 def test_frontend_unit_tests() -> None:

@@ -14,7 +14,7 @@ from cstograph.namespaces import GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from cstograph.pipeline import DATASET_TRIG, MANIFEST, BuildResult
 from cstograph.store import GraphStore
 
-from .conftest import PROJECT_DIR, cstograph_command
+from ..conftest import PROJECT_DIR, cstograph_command
 
 
 def run_cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 
 from cstograph.cli import main
 
-from .conftest import PROJECT_DIR, Canary
-from .server._strategies import CANARY, posted_documents
+from ..conftest import PROJECT_DIR, Canary
+from ..server._strategies import CANARY, posted_documents
 
 SUFFIXES = {"text/turtle": ".ttl", "application/x-turtle": ".ttl", "application/n-triples": ".nt",
             "text/plain": ".nt", "application/trig": ".trig", "application/n-quads": ".nq",

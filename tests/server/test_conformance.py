@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import start_server, stop_server
+from ..conftest import start_server, stop_server
 
 SERVER_TIMEOUT = 2  # seconds: the server's query time limit, and what the harness expects
 

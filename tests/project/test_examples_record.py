@@ -14,7 +14,7 @@ import pytest
 from cstograph.queries import parse_query_file
 from cstograph.store import GraphStore
 
-from ._golden import PREFIXES, QUERIES, GoldenSet
+from .._golden import PREFIXES, QUERIES, GoldenSet
 
 RECORD_QUERIES = ("01-treaty-signatories", "02-members-on-date", "03-membership-history",
                   "04-articles-obligations-on-date", "08-secretaries-general", "09-organization-bodies")

@@ -18,8 +18,8 @@ from cstograph.namespaces import CST, ID, sparql_prefixes
 from cstograph.queries import parse_query_file
 from cstograph.store import GraphStore
 
-from ._record import part, record_text
-from .conftest import PROJECT_DIR, SHARED_DIR
+from .._record import part, record_text
+from ..conftest import PROJECT_DIR, SHARED_DIR
 
 DATA = PROJECT_DIR / "data"
 DCTERMS = "http://purl.org/dc/terms/"

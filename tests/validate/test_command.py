@@ -18,7 +18,7 @@ from cstograph.server import ServerConfig, create_app
 from cstograph.store import GraphStore
 from cstograph.validate import SHAPE
 
-from .conftest import FIXTURES, PROJECT_DIR, RunningServer, cstograph_command
+from ..conftest import FIXTURES, PROJECT_DIR, RunningServer, cstograph_command
 
 VALIDATE = FIXTURES / "validate"
 MEMBERSHIP = "https://w3id.org/cstograph/id/membership/"

@@ -15,7 +15,7 @@ import pytest
 from cstograph.queries import parse_query_file
 from cstograph.store import GraphStore
 
-from ._golden import BASE, PREFIXES, QUERIES, GoldenSet
+from .._golden import BASE, PREFIXES, QUERIES, GoldenSet
 
 SEED_QUERIES = ("05-requests-for-assistance", "06-conflicts-between-members", "07-recurring-operations",
                 "10-what-a-source-says", "10b-single-source-facts", "11-disagreeing-claims")

@@ -18,7 +18,7 @@ from cstograph.namespaces import CST, SH
 from cstograph.pipeline import asserted_sources
 from cstograph.validate import SHAPE, validate_dataset, validate_graph
 
-from .conftest import FIXTURES, PROJECT_DIR
+from ..conftest import FIXTURES, PROJECT_DIR
 
 T = Namespace("https://w3id.org/cstograph/test#")
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("*.ttl"))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RunningServer, require_tool, serve_project
-from .test_endpoint import DATA, EX, make_queries_dir
+from ..conftest import RunningServer, require_tool, serve_project
+from ..server.test_endpoint import DATA, EX, make_queries_dir
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from cstograph.namespaces import INFERRED_GRAPH
 from cstograph.pipeline import DATASET_NQ, MANIFEST, asserted_sources, build
 from cstograph.reason import explain, fast_path_obstacles, profile_warnings, read_nquads, reason
 
-from .conftest import FIXTURES, PROJECT_DIR
+from ..conftest import FIXTURES, PROJECT_DIR
 
 HERE = FIXTURES / "reason"
 ONTOLOGY = PROJECT_DIR / "ontology" / "cstograph.ttl"

@@ -15,7 +15,7 @@ import pytest
 from cstograph.pipeline import DATASET_NQ, BuildResult
 from cstograph.queries import load_queries
 
-from .conftest import PROJECT_DIR, cstograph_command, start_server, stop_server
+from ..conftest import PROJECT_DIR, cstograph_command, start_server, stop_server
 
 BAD_TURTLE = '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "unterminated .\n'
 

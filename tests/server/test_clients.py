@@ -15,7 +15,7 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from .conftest import RunningServer, cstograph_command, require_tool, serve_project, start_server, stop_server
+from ..conftest import RunningServer, cstograph_command, require_tool, serve_project, start_server, stop_server
 from .test_endpoint import DATA, EX, G1, make_queries_dir
 
 
@@ -122,7 +122,7 @@ def oxigraph_server(project: Path) -> Iterator[str]:
     import sys
     import time
 
-    from .conftest import free_port
+    from ..conftest import free_port
 
     exe = shutil.which("oxigraph", path=os.path.dirname(sys.executable)) or require_tool("oxigraph")
     location = project / "oxdb"

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from cstograph.queries import XSD, Param, load_queries, parse_query_file
 from cstograph.store import named_substitutions
 
-from .conftest import PROJECT_DIR
+from ..conftest import PROJECT_DIR
 
 
 def test_every_query_file_has_a_summary_and_parses() -> None:

@@ -14,7 +14,7 @@ from cstograph.load import load_graph
 from cstograph.namespaces import CST, ONTOLOGY_IRI
 from cstograph.reason import ERROR_PREDICATE, closure
 
-from .conftest import PROJECT_DIR, require_tool
+from ..conftest import PROJECT_DIR, require_tool
 
 ONTOLOGY = PROJECT_DIR / "ontology" / "cstograph.ttl"
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

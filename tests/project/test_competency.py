@@ -39,7 +39,7 @@ from cstograph.namespaces import PREFIXES, expand, sparql_prefixes
 from cstograph.queries import NamedQuery, parse_query_file
 from cstograph.store import GraphStore
 
-from .conftest import PROJECT_DIR, SHARED_DIR
+from ..conftest import PROJECT_DIR, SHARED_DIR
 
 COMPETENCY = PROJECT_DIR / "queries" / "competency"
 FILES = sorted(COMPETENCY.glob("*.rq"))
@@ -101,7 +101,7 @@ def source_of(named: NamedQuery) -> str:
 
 # ------------------------------------------------------------------------------------------ the runner
 def test_every_seed_has_competency_questions() -> None:
-    """The questions moved from tests/test_coverage.py (133, now 134 files) and tests/test_dates.py (18), and
+    """The questions moved from tests/test_coverage.py (133, now 134 files) and tests/project/test_dates.py (18), and
     more: each seed document is asked about, and the record."""
     assert len(FILES) >= 152
     sources = [source_of(parse_query_file(p)) for p in FILES]

@@ -17,7 +17,7 @@ import pytest
 from cstograph.config import Settings
 from cstograph.pipeline import input_hash
 
-from .conftest import PROJECT_DIR
+from ..conftest import PROJECT_DIR
 
 KILLER = [sys.executable, "-m", "tests._kill_build"]
 

@@ -1,7 +1,7 @@
 """Dates that compare (issue 14): every dated node of the built graph carries xsd:date bounds, on which the
 one-pattern "on date D" queries of data/README.md rely. The questions those queries answer (who held a post on
 a day, which events were certainly or possibly under way) are competency questions:
-queries/competency/135-… to 152-… (tests/test_competency.py)."""
+queries/competency/135-… to 152-… (tests/project/test_competency.py)."""
 
 from __future__ import annotations
 

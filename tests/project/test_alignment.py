@@ -15,7 +15,7 @@ from cstograph import inferred_triples
 from cstograph.load import load_graph
 from cstograph.namespaces import CST, ID
 
-from .conftest import PROJECT_DIR
+from ..conftest import PROJECT_DIR
 
 IMPORTS = PROJECT_DIR / "ontology" / "imports"
 ONTOLOGY = PROJECT_DIR / "ontology" / "cstograph.ttl"

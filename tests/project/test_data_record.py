@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from cstograph.load import load_graph
 from cstograph.namespaces import CST, ID
 
-from .conftest import PROJECT_DIR, SHARED_DIR
+from ..conftest import PROJECT_DIR, SHARED_DIR
 
 DATA = PROJECT_DIR / "data"
 #: The files of the official record (this test's scope for citations and labels).

@@ -15,7 +15,7 @@ from cstograph.store import GraphStore
 from .test_endpoint import Q, app_for, make_store
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
-STATIC = Path(__file__).resolve().parents[1] / "src" / "cstograph" / "server" / "static"
+STATIC = Path(__file__).resolve().parents[2] / "src" / "cstograph" / "server" / "static"
 
 
 @pytest.fixture()
