@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -22,8 +23,12 @@ from .limits import CappedWriter, ResultTooLarge
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .sandbox import Frame, Handler, Kind
 
+if TYPE_CHECKING:
+    from ..validate import ValidationReport
+
 __all__ = [
     "POSTED_FORMATS",
+    "POSTED_GRAPH",
     "QueryJob",
     "ValidationJob",
     "decode_term",
@@ -158,32 +163,53 @@ def parse_posted(body: bytes, media_type: str) -> list[ox.Quad]:
         # document type declarations bring external and recursive entities: refused outright (cf. defusedxml)
         raise PostedDataError("RDF/XML with a document type declaration (<!DOCTYPE …>) is not accepted")
     try:
-        return list(ox.parse(body, format=fmt, base_iri="urn:cstograph:posted:"))
+        quads = list(ox.parse(body, format=fmt, base_iri="urn:cstograph:posted:"))
     except SyntaxError as exc:
         raise PostedDataError(f"the posted data does not parse: {exc}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise PostedDataError(f"the posted data cannot be read: {exc}") from exc
+    if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+        raise PostedDataError("RDF 1.2 triple terms (<<( … )>>) are not accepted: SHACL validates plain triples")
+    return quads
+
+
+#: The graph the posted triples are validated in (named "posted data" in reports).
+POSTED_GRAPH = "urn:cstograph:posted"
+
+
+def _report_frame(report: ValidationReport, report_type: str) -> Frame:
+    headers = {"conforms": report.conforms, "content_type": report_type}
+    if report_type == "application/json":
+        body = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    elif report_type == "text/plain":
+        body = report.render_text()
+    else:
+        body = report.render_turtle()
+    return Frame(Kind.OK, headers, body.encode("utf-8"))
 
 
 def validation_handler(store: GraphStore, shapes_dir: Path) -> Callable[[], Handler]:
-    """A ``prepare`` for the validation pool: loads pySHACL, the shapes and the served asserted graphs once
-    (in the pool's supervisor, before it forks), and returns the job handler."""
+    """A ``prepare`` for the validation pool. Once, in the pool's supervisor before it forks its processes:
+    reads the shapes and the served asserted graphs and compiles everything a validation needs
+    (:class:`~cstograph.validate.ProjectValidator`, with the project and with the ontology alone), so that the
+    processes inherit it and a job only parses, validates and renders. A process runs one job at a time; the
+    posted triples it adds to its own copy of the project are removed when the job ends (and a process stopped
+    in the middle of a job ends with it)."""
 
     def prepare() -> Handler:
         from rdflib import URIRef
 
-        from ..load import load_graph, new_dataset
+        from ..load import load_graph
         from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
-        from ..validate import rdflib_term, validate_dataset
+        from ..validate import ProjectValidator
 
         shapes = load_graph(sorted(shapes_dir.glob("*.ttl")))
-        project: dict[URIRef, list[tuple[object, object, object]]] = {}
-        for q in store.oxigraph.quads_for_pattern(None, None, None, None):
-            name = q.graph_name
-            if isinstance(name, ox.NamedNode) and name.value != str(INFERRED_GRAPH):
-                project.setdefault(URIRef(name.value), []).append(
-                    (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
-        posted_graph = URIRef("urn:cstograph:posted")
+        asserted = [q for q in store.oxigraph.quads_for_pattern(None, None, None, None)
+                    if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != str(INFERRED_GRAPH)]
+        ontology = [q for q in asserted if q.graph_name.value == str(ONTOLOGY_GRAPH)]  # type: ignore[union-attr]
+        validators = {True: ProjectValidator(shapes, asserted), False: ProjectValidator(shapes, ontology)}
+        posted = URIRef(POSTED_GRAPH)
+        sources = {posted: "posted data"}
 
         def handle(frame: Frame) -> Frame:
             job = ValidationJob(**{k: v for k, v in frame.header.items() if k not in ("job", "deadline")})  # type: ignore[arg-type]
@@ -191,24 +217,8 @@ def validation_handler(store: GraphStore, shapes_dir: Path) -> Callable[[], Hand
                 quads = parse_posted(frame.body, job.media_type)
             except PostedDataError as exc:
                 return _refused(400, str(exc))
-            ds = new_dataset()
-            for name, triples in project.items():
-                if job.with_project or name == ONTOLOGY_GRAPH:
-                    g = ds.graph(name)
-                    for t in triples:
-                        g.add(t)  # type: ignore[arg-type]
-            g = ds.graph(posted_graph)
-            for q in quads:
-                g.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
-            report = validate_dataset(ds, shapes, user_graphs=[posted_graph], sources={posted_graph: "posted data"})
-            headers = {"conforms": report.conforms, "content_type": job.report_type}
-            if job.report_type == "application/json":
-                body = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-            elif job.report_type == "text/plain":
-                body = report.render_text()
-            else:
-                body = report.render_turtle()
-            return Frame(Kind.OK, headers, body.encode("utf-8"))
+            report = validators[job.with_project].validate(quads, graph=posted, sources=sources)
+            return _report_frame(report, job.report_type)
 
         return handle
 

@@ -11,8 +11,10 @@ private module)::
     _core      §4 SHACL Core (and any SHACL-SPARQL left to it), by pySHACL
     _sparql    §5 SHACL-SPARQL: prefixes (§5.2.1), $this pre-bound by substitution (§5.3.1), results
     _results   §3.6 the validation report, read into ValidationResult / ValidationOutcome
-    _validate  validate_store / validate_graph: the entry points (a store's union; one graph)
+    _validate  validate_store / validate_graph: the entry points (a store's union; one graph); StoreValidator
+               keeps the shapes read and compiled for many stores
     _locate    validate_dataset / locate: the named graph (file) and user triples behind each result
+    _posted    ProjectValidator: a user's triples validated with a project read once (POST /shacl)
     _render    the report as text, JSON and Turtle
 
 Reports come out as text for a person (grouped by severity and shape), as a ``sh:ValidationReport`` in
@@ -25,6 +27,7 @@ from __future__ import annotations
 from ..namespaces import SHAPE, rdflib_term
 from ._core import CORE_ENGINES, CoreEngine
 from ._locate import LocatedResult, ValidationReport, locate, user_graph_name, validate_dataset
+from ._posted import ProjectValidator
 from ._results import ValidationOutcome, ValidationResult, read_outcome, write_outcome
 from ._validate import validate_graph, validate_store
 
@@ -33,6 +36,7 @@ __all__ = [
     "CoreEngine",
     "SHAPE",
     "LocatedResult",
+    "ProjectValidator",
     "ValidationOutcome",
     "ValidationReport",
     "ValidationResult",

@@ -5,7 +5,7 @@ which shape."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +17,12 @@ from ._render import render_text, render_turtle, to_json
 from ._results import ValidationOutcome, ValidationResult
 from ._validate import validate_graph
 
-__all__ = ["LocatedResult", "ValidationReport", "locate", "user_graph_name", "validate_dataset"]
+__all__ = ["LocatedResult", "SubjectTriples", "ValidationReport", "locate", "locate_outcome", "user_graph_name",
+           "validate_dataset"]
 
 Triple = tuple[Node, Node, Node]
-#: a subject's triples: (predicate, object, graph)
-BySubject = Mapping[Node, list[tuple[Node, Node, URIRef]]]
+#: a subject's triples, (predicate, object, graph), in the data graphs (the ontology graph left out)
+SubjectTriples = Callable[[Node], Sequence[tuple[Node, Node, URIRef]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +82,18 @@ class ValidationReport:
         return render_turtle(self)
 
 
-def _index(ds: Dataset, *, exclude: Iterable[URIRef]) -> tuple[Graph, dict[Node, list[tuple[Node, Node, URIRef]]]]:
-    """The union of the data graphs, and each subject's triples with their graph."""
+def _data_graphs(ds: Dataset, *, exclude: Iterable[URIRef]) -> Iterator[Graph]:
     skip = set(exclude)
-    union = bind_prefixes(Graph())
+    return (ctx for ctx in ds.graphs() if ctx.identifier not in skip)
+
+
+def _by_subject(ds: Dataset, *, exclude: Iterable[URIRef]) -> SubjectTriples:
+    """Each subject's triples with their graph, in the data graphs of ``ds``."""
     by_subject: dict[Node, list[tuple[Node, Node, URIRef]]] = defaultdict(list)
-    for ctx in ds.graphs():
-        if ctx.identifier in skip:
-            continue
+    for ctx in _data_graphs(ds, exclude=exclude):
         for s, p, o in ctx:
-            union.add((s, p, o))
             by_subject[s].append((p, o, ctx.identifier))  # type: ignore[arg-type]
-    return union, by_subject
+    return lambda node: by_subject.get(node, ())
 
 
 def _hits(result: ValidationResult, own: list[tuple[Node, Node, URIRef]]) -> list[tuple[Node, Node, URIRef]]:
@@ -108,22 +109,24 @@ def _hits(result: ValidationResult, own: list[tuple[Node, Node, URIRef]]) -> lis
     return hits or [h for h in own if h[0] == RDF.type] or list(own)
 
 
-def _locate(result: ValidationResult, by_subject: BySubject,
+def _locate(result: ValidationResult, triples_of: SubjectTriples,
             user_graphs: frozenset[URIRef]) -> tuple[tuple[URIRef, ...], tuple[Triple, ...], bool]:
     focus, value = result.focus_node, result.value
-    located = [((focus, p, o), g) for p, o, g in _hits(result, by_subject.get(focus, []))]
+    located = [((focus, p, o), g) for p, o, g in _hits(result, list(triples_of(focus)))]
     # a result about a relation with another node (an overlapping membership, a request) also involves
     # that node's own triples when they are the user's
     if isinstance(value, URIRef | BNode) and value != focus:
-        located += [((value, p, o), g) for p, o, g in by_subject.get(value, []) if g in user_graphs]
+        located += [((value, p, o), g) for p, o, g in triples_of(value) if g in user_graphs]
+    located.sort(key=lambda tg: (tg[0][0] != focus, *(term.n3() for term in tg[0]), str(tg[1])))  # a stable order
     graphs = tuple(sorted({g for _, g in located}, key=str))
     yours = any(g in user_graphs for _, g in located)
     triples = tuple(t for t, g in located if g in user_graphs) if yours else tuple(t for t, _ in located)
     return graphs, triples, yours
 
 
-def _label(union: Graph, node: Node) -> str | None:
-    labels = list(union.objects(node, RDFS.label))
+def _label(own: Sequence[tuple[Node, Node, URIRef]]) -> str | None:
+    """The node's label in English, else without a language, else in Russian, else any (the least, if many)."""
+    labels = sorted({o for p, o, _ in own if p == RDFS.label}, key=lambda lab: (str(lab), lab.n3()))
     for lang in ("en", None, "ru"):
         for lab in labels:
             if isinstance(lab, Literal) and lab.language == lang:
@@ -131,12 +134,15 @@ def _label(union: Graph, node: Node) -> str | None:
     return str(labels[0]) if labels else None
 
 
-def _located(outcome: ValidationOutcome, union: Graph, by_subject: BySubject,
-             users: frozenset[URIRef], sources: Mapping[URIRef, str] | None) -> ValidationReport:
+def locate_outcome(outcome: ValidationOutcome, triples_of: SubjectTriples, *, user_graphs: Iterable[URIRef] = (),
+                   sources: Mapping[URIRef, str] | None = None) -> ValidationReport:
+    """The report of ``outcome``, each result located through ``triples_of`` (a subject's triples with their
+    graphs, the ontology graph left out)."""
+    users = frozenset(user_graphs)
     located = []
     for r in outcome.results:
-        graphs, triples, yours = _locate(r, by_subject, users)
-        located.append(LocatedResult(r, _label(union, r.focus_node), graphs, triples, yours))
+        graphs, triples, yours = _locate(r, triples_of, users)
+        located.append(LocatedResult(r, _label(triples_of(r.focus_node)), graphs, triples, yours))
     return ValidationReport(outcome=outcome, located=tuple(located), user_graphs=users,
                             sources=dict(sources or {}))
 
@@ -156,17 +162,21 @@ def validate_dataset(
     IRIs to file names for display.
     """
     ontology = ds.graph(ontology_graph)
-    union, by_subject = _index(ds, exclude=(ontology_graph,))
+    union = bind_prefixes(Graph())
+    for ctx in _data_graphs(ds, exclude=(ontology_graph,)):
+        for t in ctx:
+            union.add(t)
     outcome = validate_graph(union, shapes, ontology=ontology if len(ontology) else None)
-    return _located(outcome, union, by_subject, frozenset(user_graphs), sources)
+    return locate_outcome(outcome, _by_subject(ds, exclude=(ontology_graph,)), user_graphs=user_graphs,
+                          sources=sources)
 
 
 def locate(outcome: ValidationOutcome, ds: Dataset, *, ontology_graph: URIRef = ONTOLOGY_GRAPH,
            user_graphs: Iterable[URIRef] = (), sources: Mapping[URIRef, str] | None = None) -> ValidationReport:
     """The report of an outcome already computed over the union of ``ds`` (e.g. by the build), with the
     named graph (file) of each result's triples."""
-    union, by_subject = _index(ds, exclude=(ontology_graph,))
-    return _located(outcome, union, by_subject, frozenset(user_graphs), sources)
+    return locate_outcome(outcome, _by_subject(ds, exclude=(ontology_graph,)), user_graphs=user_graphs,
+                          sources=sources)
 
 
 def user_graph_name(path: Path) -> URIRef:

@@ -57,8 +57,11 @@ class ValidationOutcome:
 
 
 def _result(report: Graph, r: Node) -> ValidationResult:
-    messages = tuple(m for m in report.objects(r, SH.resultMessage) if isinstance(m, Literal))
-    english = [m for m in messages if m.language in (None, "en")]
+    messages = tuple(sorted((m for m in report.objects(r, SH.resultMessage) if isinstance(m, Literal)),
+                            key=lambda m: (m.language or "", str(m))))
+    # English, else without a language tag (the least, whatever the report graph's order: pyshacl-turbo's own
+    # SPARQL-constraint results carry every language's message untagged)
+    english = [m for m in messages if m.language == "en"] or [m for m in messages if m.language is None]
     return ValidationResult(
         focus_node=report.value(r, SH.focusNode),  # type: ignore[arg-type]
         source_shape=report.value(r, SH.sourceShape),  # type: ignore[arg-type]
@@ -66,7 +69,7 @@ def _result(report: Graph, r: Node) -> ValidationResult:
         message=str((english or list(messages) or [Literal("")])[0]),
         path=report.value(r, SH.resultPath),
         value=report.value(r, SH.value),
-        messages=tuple(sorted(messages, key=lambda m: (m.language or "", str(m)))),
+        messages=messages,
         node=r,
     )
 

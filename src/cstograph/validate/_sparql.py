@@ -28,7 +28,7 @@ from ..namespaces import RDF, SH, rdflib_term
 from ._results import severity_name
 from ._targets import TARGETS, focus_nodes
 
-__all__ = ["SparqlConstraint", "SparqlShape", "evaluate", "split_sparql"]
+__all__ = ["SparqlConstraint", "SparqlPlan", "SparqlShape", "evaluate", "split_sparql"]
 
 _MSG_VAR = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 _THIS = ox.Variable("this")
@@ -39,6 +39,8 @@ class SparqlConstraint:
     node: Node
     select: str  #: the prefix declarations and the SELECT query
     messages: tuple[Literal, ...]
+    #: ``$this`` is bound by the query's top-level group: one evaluation serves every focus node (:func:`_bound_at_top`)
+    free: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,17 @@ class SparqlShape:
     shape: URIRef
     severity: URIRef
     focus: tuple[ox.NamedNode, ...]  #: the focus nodes of the shape's targets
+    constraints: tuple[SparqlConstraint, ...]
+    messages: tuple[Literal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A named, active, targeted node shape with sh:sparql constraints: everything but its focus nodes."""
+
+    shape: URIRef
+    targets: tuple[tuple[URIRef, Node], ...]
+    severity: URIRef
     constraints: tuple[SparqlConstraint, ...]
     messages: tuple[Literal, ...]
 
@@ -69,42 +82,84 @@ def _deactivated(shapes: Graph, node: Node) -> bool:
     return shapes.value(node, SH.deactivated) == Literal(True)
 
 
-def _candidates(shapes: Graph) -> Iterator[tuple[URIRef, tuple[tuple[URIRef, Node], ...]]]:
-    """Named, active node shapes with sh:sparql and a target, with their targets."""
-    for shape in set(shapes.subjects(SH.sparql, None)):
+def _candidates(shapes: Graph) -> Iterator[_Candidate]:
+    """Named, active node shapes with sh:sparql and a target, with their targets and active constraints."""
+    for shape in sorted(set(shapes.subjects(SH.sparql, None)), key=str):
         if not isinstance(shape, URIRef) or (shape, SH.path, None) in shapes:
             continue  # property shapes with SPARQL ($PATH) stay with pySHACL
         targets = tuple((p, o) for p in TARGETS for o in shapes.objects(shape, p))
-        if targets and not _deactivated(shapes, shape):
-            yield shape, targets
-
-
-def split_sparql(shapes: Graph, store: ox.Store) -> tuple[Graph, list[SparqlShape]]:
-    """The shapes graph without the sh:sparql constraints evaluated here, and those constraints by shape."""
-    out: list[SparqlShape] = []
-    moved: set[tuple[Node, Node, Node]] = set()
-    for shape, targets in _candidates(shapes):
-        focus, blank = focus_nodes(store, targets)
-        if blank:
+        if not targets or _deactivated(shapes, shape):
             continue
         constraints = []
         for c in shapes.objects(shape, SH.sparql):
             select = shapes.value(c, SH.select)
             if select is None or _deactivated(shapes, c):
                 continue
-            constraints.append(SparqlConstraint(c, _prefix_header(shapes, c) + str(select),
-                                                _literals(shapes, c, SH.message)))
-            moved.add((shape, SH.sparql, c))
+            text = _prefix_header(shapes, c) + str(select)
+            constraints.append(SparqlConstraint(c, text, _literals(shapes, c, SH.message), free=_bound_at_top(text)))
         severity = shapes.value(shape, SH.severity) or SH.Violation
-        out.append(SparqlShape(shape, severity, tuple(focus),  # type: ignore[arg-type]
-                               tuple(constraints), _literals(shapes, shape, SH.message)))
-    core = Graph()
-    for prefix, ns in shapes.namespaces():
-        core.bind(prefix, ns, replace=True)
-    for t in shapes:
-        if t not in moved:
-            core.add(t)
-    return core, out
+        yield _Candidate(shape, targets, severity, tuple(constraints),  # type: ignore[arg-type]
+                         _literals(shapes, shape, SH.message))
+
+
+#: The focus nodes of each shape of a :class:`SparqlPlan`, in its order: (IRI focus nodes, whether any is blank).
+Focus = tuple[tuple[frozenset[ox.NamedNode], bool], ...]
+
+
+class SparqlPlan:
+    """The SHACL-SPARQL constraints of a shapes graph that Oxigraph evaluates, read once: everything about them
+    that does not depend on the data (their text, prefixes, messages, how ``$this`` is bound). :meth:`focus`
+    then finds their focus nodes in a store, :meth:`split` the shapes this module evaluates, and
+    :meth:`core_shapes` is the shapes graph left to SHACL Core."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self._candidates = tuple(_candidates(shapes))
+        self._core: dict[frozenset[URIRef], Graph] = {}
+
+    def focus(self, store: ox.Store, *, graph: ox.NamedNode | None = None) -> Focus:
+        """The focus nodes of each shape in ``store`` (with ``graph``: only those that graph's triples make, see
+        :func:`~._targets.focus_nodes`)."""
+        found = []
+        for c in self._candidates:
+            nodes, blank = focus_nodes(store, c.targets, graph=graph)
+            found.append((frozenset(nodes), blank))
+        return tuple(found)
+
+    @staticmethod
+    def union(a: Focus, b: Focus) -> Focus:
+        return tuple((fa | fb, ba or bb) for (fa, ba), (fb, bb) in zip(a, b, strict=True))
+
+    def split(self, store: ox.Store, *, focus: Focus | None = None) -> tuple[frozenset[URIRef], list[SparqlShape]]:
+        """The shapes whose constraints are evaluated here (those without a blank focus node: blank nodes are
+        not shared between the two engines), and those shapes with their focus nodes in ``store`` (or
+        ``focus``, when the caller knows them)."""
+        out: list[SparqlShape] = []
+        for c, (nodes, blank) in zip(self._candidates, self.focus(store) if focus is None else focus, strict=True):
+            if not blank:
+                out.append(SparqlShape(c.shape, c.severity, tuple(sorted(nodes, key=lambda n: n.value)),
+                                       c.constraints, c.messages))
+        return frozenset(s.shape for s in out), out
+
+    def core_shapes(self, moved: frozenset[URIRef]) -> Graph:
+        """The shapes graph without the sh:sparql constraints of the ``moved`` shapes (kept per set of shapes)."""
+        if moved not in self._core:
+            drop = {(c.shape, SH.sparql, k.node) for c in self._candidates if c.shape in moved for k in c.constraints}
+            core = Graph()
+            for prefix, ns in self.shapes.namespaces():
+                core.bind(prefix, ns, replace=True)
+            for t in self.shapes:
+                if t not in drop:
+                    core.add(t)
+            self._core[moved] = core
+        return self._core[moved]
+
+
+def split_sparql(shapes: Graph, store: ox.Store) -> tuple[Graph, list[SparqlShape]]:
+    """The shapes graph without the sh:sparql constraints evaluated here, and those constraints by shape."""
+    plan = SparqlPlan(shapes)
+    moved, out = plan.split(store)
+    return plan.core_shapes(moved), out
 
 
 def _substitute(message: Literal, row: Mapping[str, Node]) -> Literal:
@@ -162,9 +217,12 @@ def _bound_at_top(select: str) -> bool:
     solutions of the query run once with ``$this`` free, kept for the focus nodes, are those of pre-binding
     each focus node (§5.3.1); Oxigraph plans a pre-bound or VALUES-bound ``$this`` as a scan per node
     (quadratic), the free query as one join."""
-    from ..sparql import tokens
+    from ..sparql import SparqlSyntaxError, tokens
 
-    found = tokens(select)
+    try:
+        found = tokens(select)
+    except SparqlSyntaxError:
+        return False  # Oxigraph reports the query's error when it runs it
     if sum(1 for t in found if t.is_word("SELECT")) != 1:
         return False
     braces = parens = 0
@@ -200,7 +258,7 @@ def _free(store: ox.Store, shape: SparqlShape, c: SparqlConstraint) -> Iterator[
 
 
 def _rows(store: ox.Store, shape: SparqlShape, c: SparqlConstraint) -> Iterator[dict[str, Node]]:
-    if shape.focus and _bound_at_top(c.select):
+    if shape.focus and c.free:
         yield from _free(store, shape, c)
         return
     for focus in shape.focus:

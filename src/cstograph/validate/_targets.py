@@ -21,21 +21,36 @@ _QUERIES = {
     SH.targetSubjectsOf: "SELECT DISTINCT ?x ?v WHERE { ?x ?v ?o }",
     SH.targetObjectsOf: "SELECT DISTINCT ?x ?v WHERE { ?s ?v ?x }",
 }
+#: The same, for the triples of one named graph ``?g`` (with the whole store for the class hierarchy).
+_IN_GRAPH = {
+    SH.targetClass: sparql_prefixes("rdfs")
+    + "SELECT DISTINCT ?x ?v ?g WHERE { GRAPH ?g { ?x a ?t } ?t rdfs:subClassOf* ?v }",
+    SH.targetSubjectsOf: "SELECT DISTINCT ?x ?v ?g WHERE { GRAPH ?g { ?x ?v ?o } }",
+    SH.targetObjectsOf: "SELECT DISTINCT ?x ?v ?g WHERE { GRAPH ?g { ?s ?v ?x } }",
+}
 
 
-def focus_nodes(store: ox.Store, targets: Iterable[tuple[URIRef, Node]]) -> tuple[list[ox.NamedNode], bool]:
-    """The IRI focus nodes of a shape's targets, sorted, and whether there are blank ones too."""
+def focus_nodes(store: ox.Store, targets: Iterable[tuple[URIRef, Node]], *,
+                graph: ox.NamedNode | None = None) -> tuple[list[ox.NamedNode], bool]:
+    """The IRI focus nodes of a shape's targets, sorted, and whether there are blank ones too.
+
+    ``graph``: only the focus nodes that the triples of that named graph make (``sh:targetNode`` ones left out)
+    — all that the graph adds to those of the rest of the store, unless it adds ``rdfs:subClassOf`` triples."""
     found: set[str] = set()
     blank = False
     for kind, value in targets:
         if kind == SH.targetNode:
-            if isinstance(value, URIRef):
+            if graph is None and isinstance(value, URIRef):
                 found.add(str(value))
-            else:
+            elif graph is None:
                 blank = True
             continue
-        for row in store.query(_QUERIES[kind], substitutions={ox.Variable("v"): to_ox(value)},
-                              use_default_graph_as_union=True):  # type: ignore[union-attr]
+        bindings: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable("v"): to_ox(value)}
+        if graph is not None:
+            bindings[ox.Variable("g")] = graph
+        query = _QUERIES[kind] if graph is None else _IN_GRAPH[kind]
+        for row in store.query(query, substitutions=bindings, use_default_graph_as_union=True):  # type: ignore[union-attr]
             if isinstance(row["x"], ox.NamedNode):
                 found.add(row["x"].value)
             elif isinstance(row["x"], ox.BlankNode):

@@ -5,14 +5,42 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from ..namespaces import bind_prefixes, to_ox
-from ._core import CoreEngine, core_report
+from ._core import CoreEngine, CoreShapes, core_report
 from ._results import ValidationOutcome, conclude
-from ._sparql import evaluate, split_sparql
+from ._sparql import Focus, SparqlPlan, evaluate
 
-__all__ = ["validate_graph", "validate_store"]
+__all__ = ["StoreValidator", "validate_graph", "validate_store"]
+
+
+class StoreValidator:
+    """Validation of stores against shapes read once: the SHACL-SPARQL constraints (``_sparql``) and the
+    shapes left to SHACL Core, compiled (``_core``; one compilation per set of constraints the data lets
+    Oxigraph evaluate), are kept, so that each :meth:`validate` only reads its data."""
+
+    def __init__(self, shapes: Graph, *, engine: CoreEngine = "turbo") -> None:
+        self._plan = SparqlPlan(shapes)
+        self._engine: CoreEngine = engine
+        self._core: dict[frozenset[URIRef], CoreShapes] = {}
+
+    @property
+    def plan(self) -> SparqlPlan:
+        return self._plan
+
+    def validate(self, store: ox.Store, *, nquads: str | None = None, focus: Focus | None = None) -> ValidationOutcome:
+        """Validate the union of the named graphs of ``store``: see :func:`validate_store`. ``nquads``: the
+        store's quads already written as N-Quads (see :meth:`~._core.CoreShapes.report`); ``focus``: the focus
+        nodes of the SHACL-SPARQL shapes in ``store`` (:meth:`SparqlPlan.focus`), when the caller knows them."""
+        moved, sparql_shapes = self._plan.split(store, focus=focus)
+        core = self._core.get(moved)
+        if core is None:
+            core = self._core[moved] = CoreShapes(self._plan.core_shapes(moved), engine=self._engine)
+        report, text = core.report(store, nquads=nquads)
+        if sparql_shapes:
+            text += evaluate(store, sparql_shapes, report)
+        return conclude(bind_prefixes(report), text)
 
 
 def validate_store(store: ox.Store, shapes: Graph, *, engine: CoreEngine = "turbo") -> ValidationOutcome:
@@ -22,11 +50,7 @@ def validate_store(store: ox.Store, shapes: Graph, *, engine: CoreEngine = "turb
     The SHACL-SPARQL constraints of named node shapes are evaluated by Oxigraph with ``$this`` pre-bound to
     each focus node (SHACL §5.3.1); SHACL Core by ``engine`` (see ``_core``).
     """
-    core_shapes, sparql_shapes = split_sparql(shapes, store)
-    report, text = core_report(store, core_shapes, engine=engine)
-    if sparql_shapes:
-        text += evaluate(store, sparql_shapes, report)
-    return conclude(bind_prefixes(report), text)
+    return StoreValidator(shapes, engine=engine).validate(store)
 
 
 def validate_graph(
