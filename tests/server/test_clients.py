@@ -1,21 +1,32 @@
-"""Real clients against a real ``cstograph serve`` process (gunicorn) on 127.0.0.1: SPARQLWrapper (Python),
-roqet (rasqal, C), and the CLI — the same named-query report comes out of the CLI and the endpoint."""
+"""Real clients against a real ``cstograph serve`` process (gunicorn) on 127.0.0.1: SPARQLWrapper and rdflib
+(Python), roqet (rasqal, C), Comunica (Node, ``tests/clients/``), and the CLI — the same named-query report comes
+out of the CLI and the endpoint. YASGUI in a browser on another origin: ``tests/browser/test_yasgui.py``."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from ..conftest import RunningServer, cstograph_command, require_tool, serve_project, start_server, stop_server
+from ..conftest import (
+    PROJECT_DIR,
+    RunningServer,
+    cstograph_command,
+    require_tool,
+    serve_project,
+    start_server,
+    stop_server,
+)
 from .test_endpoint import DATA, EX, G1, make_queries_dir
 
 
@@ -248,3 +259,122 @@ def test_a_query_editor_on_another_origin_can_query(server: RunningServer) -> No
         "Origin": "https://yasgui.example", "Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310 - loopback only
         assert r.headers["Access-Control-Allow-Origin"] == "*" and b'"bindings"' in r.read()
+
+
+# --- Comunica (Node; tests/clients/, a test-only package installed by scripts/test) -------------------------
+CLIENTS = Path(__file__).resolve().parents[1] / "clients"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+Cell = tuple[str, str, str, str]  # termType, value, language, datatype (a blank node's label is not kept)
+
+
+def comunica(endpoint: str, *queries: str) -> list[dict[str, Any]]:
+    """Each query's result as Comunica (``@comunica/query-sparql``) gets it from ``endpoint``, one Node run."""
+    node = require_tool("node")
+    if not (CLIENTS / "node_modules" / "@comunica" / "query-sparql").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("tests/clients/node_modules has no @comunica/query-sparql (scripts/test runs npm ci there)")
+        pytest.skip("@comunica/query-sparql not installed (scripts/test runs npm ci in tests/clients/)")
+    run = subprocess.run([node, "comunica-query.mjs", endpoint, *queries], cwd=CLIENTS, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return [json.loads(line) for line in run.stdout.splitlines()]
+
+
+def comunica_cell(term: dict[str, str]) -> Cell:
+    kind = term["termType"]
+    if kind == "Literal":
+        return (kind, term["value"], term["language"], term["datatype"])
+    return (kind, "" if kind == "BlankNode" else term["value"], "", "")
+
+
+def results_json_cell(term: dict[str, str]) -> Cell:
+    """A term of SPARQL 1.1 Query Results JSON (§3.2.2) in the same form."""
+    if term["type"] == "uri":
+        return ("NamedNode", term["value"], "", "")
+    if term["type"] == "bnode":
+        return ("BlankNode", "", "", "")
+    if "xml:lang" in term:
+        return ("Literal", term["value"], term["xml:lang"], LANG_STRING)
+    return ("Literal", term["value"], "", term.get("datatype", XSD_STRING))
+
+
+def table(rows: list[dict[str, Cell]]) -> list[list[tuple[str, Cell]]]:
+    """Rows as sorted lists of (variable, cell): compared as a multiset, whatever order each side streams."""
+    return sorted(sorted(row.items()) for row in rows)
+
+
+def endpoint_json(url: str) -> dict[str, Any]:
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as r:  # noqa: S310 - loopback only
+        return dict(json.load(r))
+
+
+def named_example(name: str) -> tuple[str, str]:
+    """A named example query with its default parameters bound as a VALUES block (the text a SPARQL client is
+    given), and the server's own URL for it (which binds them by substitution)."""
+    from cstograph.queries import load_queries
+    from cstograph.store import bind_values, named_substitutions
+
+    query = load_queries(PROJECT_DIR / "queries", "examples")[name]
+    return bind_values(query.text, named_substitutions(query, {})), f"/queries/examples/{name}"
+
+
+def assert_same_rows(got: dict[str, Any], server: dict[str, Any]) -> None:
+    assert got["type"] == "bindings"
+    assert got["variables"] == server["head"]["vars"]
+    mine = [{k: comunica_cell(v) for k, v in row.items()} for row in got["rows"]]
+    theirs = [{k: results_json_cell(v) for k, v in row.items()} for row in server["results"]["bindings"]]
+    assert table(mine) == table(theirs)
+
+
+def assert_same_graph(got: dict[str, Any], sparql_url: str, construct: str) -> None:
+    import pyoxigraph as ox
+
+    request = urllib.request.Request(sparql_url + "?" + urllib.parse.urlencode({"query": construct}),
+                                     headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=60) as r:  # noqa: S310 - loopback only
+        triples = list(ox.parse(r.read(), format=ox.RdfFormat.N_TRIPLES))
+
+    def cell(term: Any) -> Cell:
+        if isinstance(term, ox.Literal):
+            return ("Literal", term.value, term.language or "", term.datatype.value)
+        return ("NamedNode", term.value, "", "") if isinstance(term, ox.NamedNode) else ("BlankNode", "", "", "")
+
+    assert got["type"] == "quads" and got["quads"]
+    assert sorted(tuple(comunica_cell(t) for t in q) for q in got["quads"]) == sorted(
+        (cell(t.subject), cell(t.predicate), cell(t.object)) for t in triples)
+
+
+LABELS_OF_STATES = """PREFIX cst: <https://w3id.org/cstograph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a cst:State ; rdfs:label ?l }"""
+ASKS = {"""ASK { <https://w3id.org/cstograph/id/state/ARM> ?p ?o }""": True,
+        """ASK { <https://w3id.org/cstograph/id/state/XXX> ?p ?o }""": False}
+
+
+def test_comunica_select_construct_ask(live_server: RunningServer) -> None:
+    """Comunica, told the source is a SPARQL endpoint, gets the endpoint's own rows for named queries with their
+    default parameters (an IRI and a date), the endpoint's triples for a CONSTRUCT and both answers of an ASK —
+    literals with their language and datatype (one Node start-up for all)."""
+    members, members_url = named_example("02-members-on-date")
+    history, history_url = named_example("03-membership-history")
+    asks = list(ASKS)
+    got = comunica(live_server.sparql, members, history, LABELS_OF_STATES, *asks)
+    assert_same_rows(got[0], endpoint_json(live_server.url + members_url))
+    assert_same_rows(got[1], endpoint_json(live_server.url + history_url))
+    assert got[0]["rows"] and got[1]["rows"]
+    assert_same_graph(got[2], live_server.sparql, LABELS_OF_STATES)
+    assert [g["boolean"] for g in got[3:]] == [ASKS[q] for q in asks]
+
+
+@pytest.mark.slow
+def test_comunica_gets_every_named_example(live_server: RunningServer) -> None:
+    """Every ``queries/examples/*.rq`` (default parameters): Comunica's rows are the endpoint's."""
+    from cstograph.queries import load_queries
+
+    names = sorted(load_queries(PROJECT_DIR / "queries", "examples"))
+    examples = [named_example(name) for name in names]
+    got = comunica(live_server.sparql, *(text for text, _ in examples))
+    for (_, url), result in zip(examples, got, strict=True):
+        assert_same_rows(result, endpoint_json(live_server.url + url))
