@@ -19,7 +19,7 @@ from .conftest import TIMEOUT, Reply, query, request
 
 HANG = TIMEOUT + 5.0
 #: Statuses a request may get; 500 (and any other) is a failure.
-CLEAR = {200, 204, 303, 400, 403, 404, 405, 406, 408, 413, 415, 422, 431, 503}
+CLEAR = {200, 204, 303, 308, 400, 403, 404, 405, 406, 408, 413, 415, 422, 431, 503}
 
 
 def _escaped(url: str) -> str:
@@ -34,6 +34,9 @@ def aim(text: str, canary: Canary) -> str:
 def check(reply: Reply, canary: Canary, what: object, *, head: bool = False) -> None:
     assert reply.status in CLEAR, (what, reply.status, reply.text[:500])
     assert reply.status != 500
+    if reply.status in (303, 308):  # a redirect stays on this server, whatever Host the client sent
+        location = reply.headers.get("location", "")
+        assert location.startswith("/") and not location.startswith("//"), (what, location)
     if reply.status >= 400 and not head:  # (a HEAD answer has no body)
         assert reply.body.strip(), (what, reply.status)  # a 4xx says what was wrong
     assert b"CANARY-LEAK" not in reply.body, what

@@ -367,6 +367,17 @@ def test_only_http_https_and_mailto_iris_become_links(hostile_server: RunningSer
     assert b"<script>alert" not in reply.body and b"<img src=x" not in reply.body
 
 
+@pytest.mark.parametrize(("path", "target"), [("/id/state", "/id/state/"), ("/id//state/ARM", "/id/state/ARM"),
+                                             ("/id/state//", "/id/state/")])
+def test_redirects_stay_on_this_server_whatever_the_host_header(hostile_server: RunningServer, path: str,
+                                                                target: str) -> None:
+    """The router's slash redirects name a path, not a URL built from the client's Host header (which a
+    cache in front would then serve to everyone)."""
+    reply = request(hostile_server, "GET", path, headers={"Host": "evil.example"})
+    assert (reply.status, reply.headers.get("location")) == (308, target)
+    assert b"evil.example" not in reply.body
+
+
 def test_pages_carry_the_security_headers(hostile_server: RunningServer) -> None:
     seen: set[str] = set()
     for path in ("/", "/id/state/ZZZ.html", "/sparql", "/ontology", "/no/such/page"):

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
+from werkzeug.routing import RequestRedirect
 
+from .errors import text_response
 from .state import get_state
 
-__all__ = ["HTML_POLICY", "csp_nonce", "install_hooks"]
+__all__ = ["HTML_POLICY", "csp_nonce", "install_hooks", "local_redirect"]
 
 HTML_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -36,6 +39,15 @@ def csp_nonce() -> str:
     return str(nonce)
 
 
+def local_redirect(redirect: RequestRedirect) -> Response:
+    """The router's own redirects (``/id/state`` → ``/id/state/``, merged slashes) as a path on this server:
+    Werkzeug writes an absolute URL from the request's ``Host`` header, which a client (or a cache in front)
+    could set to any host."""
+    parts = urlsplit(redirect.new_url)
+    target = "/" + parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return text_response(redirect.code, f"moved permanently to {target}", Location=target)
+
+
 def install_hooks(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
@@ -46,6 +58,8 @@ def install_hooks(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
+        if isinstance(request.routing_exception, RequestRedirect):
+            response = local_redirect(request.routing_exception)
         state = get_state()
         status = response.status_code
         if status >= 500 and status != 503:
