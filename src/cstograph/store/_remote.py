@@ -5,7 +5,9 @@ Protocol. Nothing here reaches the network unless an operator named the URL (``s
 
 - Queries go as form-encoded POSTs (SPARQL 1.1 Protocol §2.1.2; Virtuoso 7.2 hangs on a POST with an
   ``application/sparql-query`` body), results come back as SPARQL JSON or N-Triples and are read by
-  pyoxigraph, so that a result has the same interface whatever store answered.
+  pyoxigraph, so that a result has the same interface whatever store answered (:meth:`RemoteStore.query`);
+  an endpoint that only passes answers on asks for them serialised (:meth:`RemoteStore.query_results`: the
+  server's JSON or XML passed through, CSV/TSV written from its JSON).
 - The store is *scoped* to a set of named graphs (by default those under the project's graph
   namespace): the union default graph of a query is those graphs, given as ``default-graph-uri`` (and
   ``named-graph-uri``), so a server's own system graphs (Virtuoso's) never leak into answers.
