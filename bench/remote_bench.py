@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -71,36 +72,39 @@ def main() -> None:
     settings = Settings.discover(project_dir=PROJECT, build_dir=tmp / "build")
     build(settings)
     queries = load_queries(PROJECT / "queries", "examples")
-    for name in args.servers:
-        start = oxigraph_server if name == "oxigraph" else virtuoso_server
-        with start(tmp / name) as server:
-            with contextlib.redirect_stdout(io.StringIO()):
-                cli(["--build-dir", str(settings.build_dir), "publish", "--to", server.graph_store_url])
-            graphs = RemoteStore(server.query_url, graph_prefix=str(GRAPH)).graph_names()
-            front = start_server(["--store", server.query_url, "--result-cache-mb", "0"], tmp / f"front-{name}.log",
-                                 timeout=240)
-            ratios = []
-            try:
-                print(f"\n== {name}: p50 over {args.runs} runs (ms), Accept: {args.accept}")
-                print(f"{'query':<36} {'direct':>8} {'front':>8} {'ratio':>6} {'named':>8}")
-                for qname, query in sorted(queries.items()):
-                    text = bind_values(query.text, named_substitutions(query, {}))
-                    form = [("query", text)] + [("default-graph-uri", g) for g in graphs] + [
-                        ("named-graph-uri", g) for g in graphs]
-                    body = urllib.parse.urlencode(form).encode()
-                    direct = _p50(lambda b=body: _fetch(server.query_url, b, args.accept), args.runs)
-                    mine = urllib.parse.urlencode([("query", text)]).encode()
-                    through = _p50(lambda b=mine, f=front.sparql: _fetch(f, b, args.accept), args.runs)
-                    url = f"{front.url}/queries/examples/{qname}"
-                    named = _p50(lambda u=url: _fetch(u, None, args.accept), args.runs)
-                    ratios.append(through / direct)
-                    print(f"{qname:<36} {direct * 1000:8.1f} {through * 1000:8.1f} {through / direct:5.2f}× "
-                          f"{named * 1000:8.1f}", flush=True)
-                print(f"{'median ratio':<36} {'':>8} {'':>8} {statistics.median(ratios):5.2f}×  "
-                      f"(range {min(ratios):.2f}–{max(ratios):.2f}×; load average {os.getloadavg()[0]:.1f})")
-            finally:
-                stop_server(front)
+    try:
+        for name in args.servers:
+            start = oxigraph_server if name == "oxigraph" else virtuoso_server
+            with start(tmp / name) as server:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    cli(["--build-dir", str(settings.build_dir), "publish", "--to", server.graph_store_url])
+                graphs = RemoteStore(server.query_url, graph_prefix=str(GRAPH)).graph_names()
+                front = start_server(["--store", server.query_url, "--result-cache-mb", "0"], tmp / f"front-{name}.log",
+                                     timeout=240)
+                ratios = []
+                try:
+                    print(f"\n== {name}: p50 over {args.runs} runs (ms), Accept: {args.accept}")
+                    print(f"{'query':<36} {'direct':>8} {'front':>8} {'ratio':>6} {'named':>8}")
+                    for qname, query in sorted(queries.items()):
+                        text = bind_values(query.text, named_substitutions(query, {}))
+                        form = [("query", text)] + [("default-graph-uri", g) for g in graphs] + [
+                            ("named-graph-uri", g) for g in graphs]
+                        body = urllib.parse.urlencode(form).encode()
+                        direct = _p50(lambda b=body: _fetch(server.query_url, b, args.accept), args.runs)
+                        mine = urllib.parse.urlencode([("query", text)]).encode()
+                        through = _p50(lambda b=mine, f=front.sparql: _fetch(f, b, args.accept), args.runs)
+                        url = f"{front.url}/queries/examples/{qname}"
+                        named = _p50(lambda u=url: _fetch(u, None, args.accept), args.runs)
+                        ratios.append(through / direct)
+                        print(f"{qname:<36} {direct * 1000:8.1f} {through * 1000:8.1f} {through / direct:5.2f}× "
+                              f"{named * 1000:8.1f}", flush=True)
+                    print(f"{'median ratio':<36} {'':>8} {'':>8} {statistics.median(ratios):5.2f}×  "
+                          f"(range {min(ratios):.2f}–{max(ratios):.2f}×; load average {os.getloadavg()[0]:.1f})")
+                finally:
+                    stop_server(front)
 
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 if __name__ == "__main__":
     main()
