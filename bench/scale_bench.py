@@ -16,6 +16,8 @@ project as ``data/synth.ttl``, and:
 
     python bench/scale_bench.py                      # 10k, 100k, 1M
     python bench/scale_bench.py --sizes 10000 100000
+    python bench/scale_bench.py --serve-only ROOT --runs 5   # serve only, on a project ROOT already built with
+                                                             # `cstograph --project ROOT build --store ROOT/store`
 """
 
 from __future__ import annotations
@@ -183,7 +185,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--peer-timeout", type=float, default=900.0, help="seconds pyshacl-turbo alone may take")
+    parser.add_argument("--serve-only", type=Path, metavar="ROOT",
+                        help="only time `serve --store ROOT/store` on a project already built there")
+    parser.add_argument("--runs", type=int, default=1, help="serve starts to time (with --serve-only)")
     args = parser.parse_args()
+    if args.serve_only:
+        for _ in range(args.runs):
+            v = serve(args.serve_only.resolve())
+            print(f"serve --store DIR: ready {v['ready']:.2f} s, root {v.get('root_mb', 0):.0f} MB, "
+                  f"{v.get('processes', 0)} processes {v.get('tree_mb', 0):.0f} MB before any query "
+                  f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="cstograph-scale-"))
     try:
         for n in args.sizes:

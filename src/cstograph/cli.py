@@ -341,8 +341,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                               memory_mb=args.query_memory),
         result_cache_mb=args.result_cache_mb,
     )
-    snapshot = open_snapshot(store, config, build=build,  # type: ignore[arg-type]
-                             snapshot_id=snapshot_id(args.data) if args.data else "unbuilt")
+    try:
+        snapshot = open_snapshot(store, config, build=build,  # type: ignore[arg-type]
+                                 snapshot_id=snapshot_id(args.data) if args.data else "unbuilt")
+    except ValueError as exc:  # a store or build written by an older version (another snapshot format)
+        raise InputError(str(exc)) from exc
     if args.dev:
         from .server import create_app
 

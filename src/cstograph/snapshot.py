@@ -8,8 +8,9 @@ start-up (:meth:`Snapshot.open`) before it forks, and requests only read it. Ser
 
     snapshot/snapshot.json   id (the build), sizes, VoID statistics, the site settings (from the data's
                              void:Dataset), the compliance report, the named queries (parsed)
-    snapshot/labels.json     every label (en, ru, alternative) and the types of each resource: the search
-                             and label index
+    snapshot/labels.sqlite   every label (en, ru, alternative, with its search key) and the types of each
+                             resource: the search and label index, read in place (SQLite, opened read-only)
+                             so that a server starts without loading it and its processes share its pages
     snapshot/results/…       the answers of the named queries with their default parameters, per format
     snapshot/dataset.*.gz    the dumps, compressed
 
@@ -23,7 +24,9 @@ import gzip
 import hashlib
 import json
 import shutil
+import sqlite3
 import time
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,11 +39,16 @@ from .namespaces import BASE, CST, VOID_BASE
 from .queries import NamedQuery, Param, load_queries
 from .store import GraphStore, named_substitutions
 
-__all__ = ["FORMAT", "QUERY_GROUPS", "RESULT_FORMATS", "SiteSettings", "Snapshot", "write_snapshot"]
+__all__ = [
+    "FORMAT", "LABELS", "QUERY_GROUPS", "RESULT_FORMATS", "SiteSettings", "Snapshot", "normalise", "write_labels",
+    "write_snapshot",
+]
 
-#: Version of the snapshot's layout.
-FORMAT = 1
+#: Version of the snapshot's layout (2: the label index as SQLite, ``labels.sqlite``).
+FORMAT = 2
 FOLDER = "snapshot"
+#: The label index's file name in a snapshot folder.
+LABELS = "labels.sqlite"
 QUERY_GROUPS = ("examples", "checks")
 #: Result formats precomputed for the named queries: short name → (Oxigraph format, file suffix).
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -162,9 +170,28 @@ def _vocabulary_of(iri: str) -> str:
     return iri
 
 
-def _labels(store: GraphStore, base: str) -> dict[str, object]:
+def normalise(text: str) -> str:
+    """A label's search key: case-folded, accents removed (NFKD minus combining marks), ``ё`` → ``е``, spaces
+    collapsed. The build writes it beside each label; the server applies it to what is searched for."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ё", "е"))
+    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+_LABEL_SCHEMA = """
+CREATE TABLE label (iri TEXT NOT NULL, language TEXT NOT NULL, text TEXT NOT NULL, alternative INTEGER NOT NULL,
+                    key TEXT NOT NULL);
+CREATE TABLE type (iri TEXT NOT NULL, type TEXT NOT NULL);
+"""
+_LABEL_INDEXES = "CREATE INDEX label_iri ON label (iri); CREATE INDEX type_iri ON type (iri);"
+
+
+def write_labels(store: GraphStore, path: Path, *, base: str = BASE) -> Path:
+    """Write the label index of ``store``'s resources under ``base`` into the SQLite file ``path``: per
+    resource, its first label in each language (``alternative = 0``, in the order found), its alternative
+    labels (``skos:altLabel``, ``alternative = 1``), each with its search key (:func:`normalise`), and its
+    types. Returns ``path``."""
     labels: dict[str, dict[str, str]] = {}
-    alternatives: dict[str, list[list[str]]] = {}
+    alternatives: dict[str, list[tuple[str, str]]] = {}
     for row in store.select(_LABELS):
         subject, label = row.get("s"), row.get("label")
         if not (isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal)):
@@ -172,16 +199,31 @@ def _labels(store: GraphStore, base: str) -> dict[str, object]:
         if not subject.value.startswith(base):
             continue
         if row["alt"].value == "true":
-            pair = [label.language or "", label.value]
+            pair = (label.language or "", label.value)
             if pair not in alternatives.setdefault(subject.value, []):
                 alternatives[subject.value].append(pair)
         else:
             labels.setdefault(subject.value, {}).setdefault(label.language or "", label.value)
-    types: dict[str, list[str]] = {}
+    types: dict[str, set[str]] = {}
     for row in store.select(_TYPES):
         if row["s"].value.startswith(base):
-            types.setdefault(row["s"].value, []).append(row["t"].value)
-    return {"labels": labels, "alternatives": alternatives, "types": {k: sorted(v) for k, v in types.items()}}
+            types.setdefault(row["s"].value, set()).add(row["t"].value)
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _LABEL_SCHEMA)
+        db.executemany("INSERT INTO label VALUES (?, ?, ?, 0, ?)",
+                       ((iri, lang, text, normalise(text)) for iri, by in labels.items() for lang, text in by.items()))
+        db.executemany("INSERT INTO label VALUES (?, ?, ?, 1, ?)",
+                       ((iri, lang, text, normalise(text)) for iri, pairs in alternatives.items()
+                        for lang, text in pairs))
+        db.executemany("INSERT INTO type VALUES (?, ?)",
+                       ((iri, t) for iri in sorted(types) for t in sorted(types[iri])))
+        db.executescript(_LABEL_INDEXES)
+        db.commit()
+    finally:
+        db.close()
+    return path
 
 
 def _query_json(q: NamedQuery) -> dict[str, object]:
@@ -217,16 +259,18 @@ class Snapshot:
     site: SiteSettings
     compliance: tuple[Finding, ...]
     queries: tuple[NamedQuery, ...]
-    labels: Mapping[str, object]
+    #: The label index (SQLite, see :func:`write_labels`).
+    labels: Path
     #: ``group/name`` → format → answer bytes, for the named queries with fixed defaults.
     results: Mapping[str, Mapping[str, bytes]]
     #: Dump files by name (``cstograph.nq``…), and their gzip copies, when the snapshot was written.
     dumps: Mapping[str, Path] = field(default_factory=dict)
 
     @classmethod
-    def compute(cls, store: GraphStore, *, queries_dir: Path | None, snapshot_id: str,
+    def compute(cls, store: GraphStore, *, queries_dir: Path | None, snapshot_id: str, folder: Path,
                 base: str = BASE) -> Snapshot:
-        """Compute the snapshot from a store (and ``queries/``) — what :func:`write_snapshot` writes."""
+        """Compute the snapshot from a store (and ``queries/``) — what :func:`write_snapshot` writes; the label
+        index is written into ``folder``."""
         queries: list[NamedQuery] = []
         if queries_dir is not None:
             for group in QUERY_GROUPS:
@@ -238,7 +282,8 @@ class Snapshot:
         results = {f"{q.group}/{q.name}": _answers(store, q) for q in queries if _cacheable(q)}
         return cls(id=snapshot_id, triples=len(store), sizes=store.sizes(), statistics=_statistics(store, base),
                    site=SiteSettings.read(store), compliance=compliance, queries=tuple(queries),
-                   labels=_labels(store, base), results=results)
+                   labels=write_labels(store, folder / LABELS, base=base),
+                   results=results)
 
     @classmethod
     def open(cls, folder: Path) -> Snapshot:
@@ -253,7 +298,7 @@ class Snapshot:
                    site=SiteSettings(**_tuples(data["site"])),
                    compliance=tuple(Finding(**_tuples(f)) for f in data["compliance"]),
                    queries=tuple(_query_from_json(q) for q in data["queries"]),
-                   labels=json.loads((folder / "labels.json").read_text(encoding="utf-8")),
+                   labels=folder / LABELS,
                    results=results, dumps=dumps)
 
     def named(self) -> dict[str, dict[str, NamedQuery]]:
@@ -288,9 +333,10 @@ def write_snapshot(build: Path, store: GraphStore, *, queries_dir: Path | None, 
     """Compute the snapshot of ``store`` and write it into ``build/snapshot``. ``dumps`` names the dataset
     files the build wrote into ``build`` (``cstograph.nq`` → ``build/dataset.nq``…): they identify the
     snapshot (:func:`snapshot_id`) and are compressed here. Returns the snapshot folder."""
-    snapshot = Snapshot.compute(store, queries_dir=queries_dir, snapshot_id=snapshot_id(dumps.values()))
     folder = build / FOLDER
     (folder / "results").mkdir(parents=True, exist_ok=True)
+    snapshot = Snapshot.compute(store, queries_dir=queries_dir, snapshot_id=snapshot_id(dumps.values()),
+                                folder=folder)
     results: dict[str, dict[str, str]] = {}
     for key, answers in snapshot.results.items():
         for fmt, body in answers.items():
@@ -311,6 +357,5 @@ def write_snapshot(build: Path, store: GraphStore, *, queries_dir: Path | None, 
         "queries": [_query_json(q) for q in snapshot.queries],
         "results": results, "dumps": dump_paths,
     }
-    (folder / "labels.json").write_text(json.dumps(snapshot.labels, ensure_ascii=False), encoding="utf-8")
     (folder / "snapshot.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder

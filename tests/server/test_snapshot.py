@@ -126,3 +126,41 @@ def test_serving_plain_files_computes_the_snapshot(tmp_path: Path) -> None:
     snapshot = open_snapshot(store, ServerConfig(), snapshot_id="files-1")
     assert snapshot.id == "files-1" and snapshot.triples == 1
     assert snapshot.dumps["cstograph.nq"].read_bytes().count(b"\n") == 1
+
+
+class _CountingStore:
+    """The real store, counting the SPARQL queries asked of it."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+        self.queries: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def query(self, sparql: str, **options: object) -> object:
+        self.queries.append(sparql)
+        return self._store.query(sparql, **options)  # type: ignore[attr-defined]
+
+    def select(self, sparql: str, **options: object) -> object:
+        self.queries.append(sparql)
+        return self._store.select(sparql, **options)  # type: ignore[attr-defined]
+
+
+def test_start_up_from_a_build_runs_no_query(built: BuildResult, store: object) -> None:
+    """Regression (issue 13, serve --store DIR at 1M took 9 s): with the build's snapshot, start-up reads no
+    triple — sizes, the label index (SQLite, read in place) and the query page's vocabulary (VoID partitions)
+    come from the snapshot; search and the vocabulary still answer."""
+    from cstograph.server import ServerConfig, create_app
+    from tests.conftest import PROJECT_DIR
+
+    counting = _CountingStore(store)
+    app = create_app(ServerConfig(queries_dir=PROJECT_DIR / "queries"), counting,  # type: ignore[arg-type]
+                     snapshot=Snapshot.open(built.path / FOLDER))
+    assert counting.queries == []
+    client = app.test_client()
+    hits = client.get("/api/search?q=armenia").get_json()["results"]
+    assert hits[0]["iri"] == "https://w3id.org/cstograph/id/state/ARM"
+    vocabulary = client.get("/api/vocabulary").get_json()
+    assert any(t["curie"] == "cst:State" and t["labels"].get("en") for t in vocabulary["classes"])
+    assert counting.queries == []

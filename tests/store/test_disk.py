@@ -67,6 +67,24 @@ def test_not_a_store_is_an_input_error(tmp_path: Path) -> None:
     assert main(["serve", "--store", str(tmp_path), "--port", "1"]) == 2
 
 
+def test_a_store_of_another_snapshot_format_is_an_input_error(disk: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A store version written by an older cstograph (another snapshot layout): exit 2 saying to rebuild,
+    not a traceback."""
+    import json
+    import shutil
+
+    version = tmp_path / "old"
+    shutil.copytree(DiskStore(disk).path, version)
+    meta = version / "snapshot" / "snapshot.json"
+    data = json.loads(meta.read_text())
+    meta.unlink()  # (hard-linked to the build's: written anew, not in place)
+    meta.write_text(json.dumps({**data, "format": 1}))
+    assert main(["serve", "--store", str(version), "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "snapshot format 1" in err and "rebuild" in err
+
+
 def _count(url: str) -> int:
     query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     req = urllib.request.Request(f"{url}/sparql?{query}", headers={"Accept": "application/sparql-results+json"})

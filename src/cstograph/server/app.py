@@ -53,14 +53,14 @@ def _no_validation() -> Handler:
 
 def open_snapshot(store: GraphStore, config: ServerConfig, *, build: Path | None = None,
                   snapshot_id: str = "local") -> Snapshot:
-    """The snapshot of a build folder, or one computed from ``store`` (with its dumps written to a temporary
-    folder removed at exit) when there is no build."""
+    """The snapshot of a build folder, or one computed from ``store`` (with its label index and dumps written
+    to a temporary folder removed at exit) when there is no build."""
     if build is not None and (build / FOLDER / "snapshot.json").is_file():
         return Snapshot.open(build / FOLDER)
-    snapshot = Snapshot.compute(store, queries_dir=config.queries_dir, snapshot_id=snapshot_id,
-                                base=config.iri_base)
     folder = Path(tempfile.mkdtemp(prefix="cstograph-dumps-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    snapshot = Snapshot.compute(store, queries_dir=config.queries_dir, snapshot_id=snapshot_id, folder=folder,
+                                base=config.iri_base)
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     dumps = {"cstograph.nq": folder / "dataset.nq", "cstograph.trig": folder / "dataset.trig"}
     store.dump(dumps["cstograph.nq"], format=ox.RdfFormat.N_QUADS)
@@ -87,7 +87,7 @@ def create_app(
         validation = ThreadExecutor(validation_handler(graph_store, shapes) if shapes is not None and shapes.is_dir()
                                     else _no_validation)
     count = Metrics() if metrics is None else metrics
-    search = SearchIndex.from_snapshot(snap.labels)
+    search = SearchIndex(snap.labels)
     resources = ResourceService(graph_store, search, base=cfg.iri_base)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = max(cfg.max_body_bytes, cfg.validation_body_limit)
@@ -100,7 +100,7 @@ def create_app(
                              cache=BytesCache(cfg.result_cache_mb * 1024 * 1024)),
         resources=resources, ontology=OntologyService(resources), site=SiteService(snap, resources),
         kinds=KindService(resources),
-        search=search, vocabulary=Vocabulary.build(graph_store, search),
+        search=search, vocabulary=Vocabulary.from_statistics(snap.statistics, search),
         rendered=BytesCache(64 * 1024 * 1024), named=snap.named(),
     )
     install_hooks(app)

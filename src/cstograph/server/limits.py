@@ -11,7 +11,10 @@ and raises :class:`ResultTooLarge` as soon as a cap is passed, which stops the s
 
 from __future__ import annotations
 
+import csv
 import ctypes
+import io
+import json
 import multiprocessing
 import os
 import queue
@@ -21,6 +24,8 @@ import time
 import traceback
 from collections.abc import Callable
 from typing import TypeVar
+
+import pyoxigraph as ox
 
 __all__ = ["CappedWriter", "Metrics", "QueryRunner", "QueryTimeout", "ResultTooLarge"]
 
@@ -112,6 +117,31 @@ _ROW_MARKERS: dict[str, re.Pattern[bytes]] = {
     "csv": re.compile(rb"\r\n"),  # one header line
     "tsv": re.compile(rb"\n"),  # TSV escapes newlines in terms; one header line
 }
+
+
+def check_answer(body: bytes, results_format: str, *, max_bytes: int, max_rows: int) -> None:
+    """Apply the caps to an answer serialised elsewhere (a remote server's, passed through): raises
+    :class:`ResultTooLarge` past ``max_bytes`` bytes or ``max_rows`` rows. Rows are bounded from above by a
+    byte count first (each JSON row holds a ``{``, each XML row a ``<result``, each CSV/TSV row a newline,
+    whatever the server's layout), and counted exactly only when that bound passes the cap."""
+    if len(body) > max_bytes:
+        raise ResultTooLarge(f"the result is larger than the limit of {max_bytes} bytes")
+    bound = body.count(_ROW_BOUNDS[results_format])
+    if bound > max_rows and _exact_rows(body, results_format) > max_rows:
+        raise ResultTooLarge(f"the result has more than the limit of {max_rows} rows; add a LIMIT")
+
+
+_ROW_BOUNDS = {"json": b"{", "xml": b"<result", "csv": b"\n", "tsv": b"\n"}
+
+
+def _exact_rows(body: bytes, results_format: str) -> int:
+    if results_format == "json":
+        return len(json.loads(body).get("results", {}).get("bindings", []))
+    if results_format == "csv":
+        return max(0, sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1)
+    fmt = ox.QueryResultsFormat.XML if results_format == "xml" else ox.QueryResultsFormat.TSV
+    result = ox.parse_query_results(body, format=fmt)
+    return sum(1 for _ in result) if isinstance(result, ox.QuerySolutions) else 0
 
 
 class CappedWriter:

@@ -5,7 +5,9 @@ Protocol. Nothing here reaches the network unless an operator named the URL (``s
 
 - Queries go as form-encoded POSTs (SPARQL 1.1 Protocol §2.1.2; Virtuoso 7.2 hangs on a POST with an
   ``application/sparql-query`` body), results come back as SPARQL JSON or N-Triples and are read by
-  pyoxigraph, so that a result has the same interface whatever store answered.
+  pyoxigraph, so that a result has the same interface whatever store answered (:meth:`RemoteStore.query`);
+  an endpoint that only passes answers on asks for them serialised (:meth:`RemoteStore.query_results`: the
+  server's JSON or XML passed through, CSV/TSV written from its JSON).
 - The store is *scoped* to a set of named graphs (by default those under the project's graph
   namespace): the union default graph of a query is those graphs, given as ``default-graph-uri`` (and
   ``named-graph-uri``), so a server's own system graphs (Virtuoso's) never leak into answers.
@@ -120,6 +122,24 @@ def skolemize(term: object, base: str) -> object:
     return term
 
 
+def _form(sparql: str) -> str:
+    """The query form (``SELECT``…) by the project's parser; raises :class:`QuerySyntaxError`."""
+    from ..sparql import QueryTooComplex, SparqlSyntaxError, UpdateRequest, analyse
+
+    try:
+        return analyse(sparql).form
+    except (SparqlSyntaxError, UpdateRequest, QueryTooComplex) as exc:
+        raise QuerySyntaxError(str(exc)) from exc
+
+
+@lru_cache(maxsize=64)
+def _graph_fields(default: tuple[str, ...], named: tuple[str, ...]) -> str:
+    """``&default-graph-uri=…&named-graph-uri=…`` form-encoded (the same scoped graphs on every query: encoded
+    once)."""
+    fields = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+    return "&" + urllib.parse.urlencode(fields) if fields else ""
+
+
 class RemoteStore:
     """A SPARQL 1.1 server as a :class:`~cstograph.store.Store`.
 
@@ -165,9 +185,10 @@ class RemoteStore:
         self.close()
 
     def request(self, url: str, *, method: str = "GET", body: bytes | None = None,
-                headers: Mapping[str, str] | None = None) -> tuple[int, str, bytes]:
+                headers: Mapping[str, str] | None = None, limit: int | None = None) -> tuple[int, str, bytes]:
         """One HTTP exchange on a kept-alive connection: (status, content type, body). Redirects are not
-        followed (the operator named this server, not another). Raises :class:`RemoteError` for a failure
+        followed (the operator named this server, not another). With ``limit``, at most ``limit + 1`` bytes of
+        the body are read (more: the connection is dropped). Raises :class:`RemoteError` for a failure
         status other than 400 (which the caller reads), ``OSError`` when the server cannot be reached."""
         all_headers = dict(headers or {})
         if self._auth:
@@ -179,14 +200,16 @@ class RemoteStore:
             try:
                 conn.request(method, target, body=body, headers=all_headers)
                 resp = conn.getresponse()
-                data = resp.read()
+                data = resp.read(limit + 1) if limit is not None else b""
+                if limit is None or len(data) <= limit:
+                    data += resp.read()  # (the rest: nothing when cut, and the connection is then reusable)
                 break
             except (http.client.RemoteDisconnected, http.client.CannotSendRequest, BrokenPipeError,
                     ConnectionResetError):
                 conn.close()
                 if attempt == 2:
                     raise
-        if resp.will_close:
+        if resp.will_close or not resp.isclosed():  # (a body left unread: the connection cannot be reused)
             conn.close()
         ctype = resp.getheader("Content-Type", "")
         if resp.status == 400:
@@ -197,12 +220,10 @@ class RemoteStore:
         return resp.status, ctype, data
 
     def _post_query(self, sparql: str, accept: str, *, default: Sequence[str] | None,
-                    named: Sequence[str] | None) -> tuple[str, bytes]:
-        fields: list[tuple[str, str]] = [("query", sparql)]
-        fields += [("default-graph-uri", g) for g in default or ()]
-        fields += [("named-graph-uri", g) for g in named or ()]
+                    named: Sequence[str] | None, limit: int | None = None) -> tuple[str, bytes]:
+        form = urllib.parse.urlencode([("query", sparql)]) + _graph_fields(tuple(default or ()), tuple(named or ()))
         status, ctype, body = self.request(
-            self.url, method="POST", body=urllib.parse.urlencode(fields).encode(),
+            self.url, method="POST", body=form.encode(), limit=limit,
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         if status == 400:
             raise QuerySyntaxError(f"the remote server refused the query: {body.decode('utf-8', 'replace')}")
@@ -228,14 +249,21 @@ class RemoteStore:
               ) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
         """Send the query; the dataset options mean what they mean for the embedded stores (the union of
         the scoped graphs by default). ``base_iri`` is sent as a ``BASE`` declaration."""
-        from ..sparql import QueryTooComplex, SparqlSyntaxError, UpdateRequest, analyse
+        form = _form(sparql)
+        text, default, named = self._request_for(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                                 substitutions=substitutions, base_iri=base_iri,
+                                                 union_default_graph=union_default_graph)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            ctype, body = self._post_query(text, _TRIPLES_ACCEPT, default=default, named=named)
+            fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
+            return RemoteTriples([q.triple for q in ox.parse(body, format=fmt)])
+        _, body = self._post_query(text, _JSON, default=default, named=named)
+        return ox.parse_query_results(_legacy_json(body), format=ox.QueryResultsFormat.JSON)
 
-        try:
-            form = analyse(sparql).form
-        except SparqlSyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from exc
-        except (UpdateRequest, QueryTooComplex) as exc:
-            raise QuerySyntaxError(str(exc)) from exc
+    def _request_for(self, sparql: str, *, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None,
+                     substitutions: Mapping[str, Term] | None, base_iri: str | None,
+                     union_default_graph: bool | None) -> tuple[str, Sequence[str] | None, Sequence[str] | None]:
+        """(query text with its parameters bound and its base declared, default graphs, named graphs) to send."""
         if union_default_graph is None:
             union_default_graph = self.union_default_graph and not names_own_dataset(sparql)
         default, named = default_graph, named_graphs
@@ -246,12 +274,51 @@ class RemoteStore:
         text = bind_values(sparql, substitutions)
         if base_iri:
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            ctype, body = self._post_query(text, _TRIPLES_ACCEPT, default=default, named=named)
-            fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
-            return RemoteTriples([q.triple for q in ox.parse(body, format=fmt)])
-        _, body = self._post_query(text, _JSON, default=default, named=named)
-        return ox.parse_query_results(_legacy_json(body), format=ox.QueryResultsFormat.JSON)
+        return text, default, named
+
+    def query_results(self, sparql: str, *, format: ox.QueryResultsFormat, max_bytes: int,
+                      default_graph: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+                      substitutions: Mapping[str, Term] | None = None, base_iri: str | None = None,
+                      union_default_graph: bool | None = None) -> bytes:
+        """The answer of a SELECT or ASK in ``format``, serialised by the server, not read term by term here:
+
+        - JSON and XML: the server's own bytes, passed through (JSON with the legacy forms of older servers
+          rewritten, :func:`_legacy_json`; XML holding ``xsd:boolean`` values, which Virtuoso writes ``1``/``0``,
+          is the server's JSON written as XML instead);
+        - CSV and TSV: the server's JSON written by Oxigraph, as the embedded stores write them (servers' own
+          CSV and TSV lose or misstate terms: Virtuoso 7's TSV is CSV with tabs, its CSV writes ``0``/``1``).
+
+        At most ``max_bytes + 1`` bytes are read from the server: a longer body comes back cut, for the caller
+        to refuse. The dataset options mean what they mean for :meth:`query`. Raises
+        :class:`QuerySyntaxError` (the query, or the server refused it) and :class:`RemoteError` when the
+        server answers in another format or fails."""
+        form = _form(sparql)
+        if form not in ("SELECT", "ASK"):
+            raise QuerySyntaxError(f"a {form} query has no SPARQL results format")
+        text, default, named = self._request_for(sparql, default_graph=default_graph, named_graphs=named_graphs,
+                                                 substitutions=substitutions, base_iri=base_iri,
+                                                 union_default_graph=union_default_graph)
+
+        def ask(fmt: ox.QueryResultsFormat) -> bytes:
+            media_type = fmt.media_type.split(";")[0]
+            ctype, body = self._post_query(text, media_type, default=default, named=named, limit=max_bytes)
+            got = ctype.split(";")[0].strip().lower()
+            if got != media_type and not (fmt == ox.QueryResultsFormat.JSON and got == "application/json"):
+                raise RemoteError(f"the server answered {got or 'no Content-Type'}, not {media_type}")
+            if fmt == ox.QueryResultsFormat.JSON and len(body) <= max_bytes:
+                return _legacy_json(body).getvalue()
+            return body
+
+        if format == ox.QueryResultsFormat.XML:
+            body = ask(format)
+            if len(body) > max_bytes or _BOOLEAN.encode() not in body:
+                return body
+        elif format == ox.QueryResultsFormat.JSON:
+            return ask(format)
+        body = ask(ox.QueryResultsFormat.JSON)
+        if len(body) > max_bytes:
+            return body
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=format) or b""
 
     def select(self, sparql: str, **options: object) -> list[Row]:
         return rows(self.query(sparql, **options))  # type: ignore[arg-type]

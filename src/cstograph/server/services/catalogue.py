@@ -24,12 +24,16 @@ class KindService:
         self._prefix = resources.base + "id/"
         self._lock = threading.Lock()
         self._lists: dict[tuple[str, str], list[NodeView]] = {}
+        self._kinds: list[Kind] | None = None
 
     def kinds(self) -> list[Kind]:
-        """Every kind of resource that has a label, with its count."""
-        counts = Counter(iri[len(self._prefix):].split("/", 1)[0] for iri in self._resources.labels.labels
-                         if iri.startswith(self._prefix) and "/" in iri[len(self._prefix):])
-        return [Kind(slug, n) for slug, n in sorted(counts.items())]
+        """Every kind of resource that has a label, with its count (counted once per process)."""
+        with self._lock:
+            if self._kinds is None:
+                counts = Counter(iri[len(self._prefix):].split("/", 1)[0]
+                                 for iri in self._resources.labels.iris(self._prefix) if "/" in iri[len(self._prefix):])
+                self._kinds = [Kind(slug, n) for slug, n in sorted(counts.items())]
+            return self._kinds
 
     def members(self, slug: str, *, lang: str = "en") -> list[NodeView]:
         """The resources of one kind, by label (empty: no such kind)."""
@@ -37,7 +41,7 @@ class KindService:
             key = (slug, lang)
             if key not in self._lists:
                 prefix = f"{self._prefix}{slug}/"
-                iris = [iri for iri in self._resources.labels.labels if iri.startswith(prefix)]
+                iris = self._resources.labels.iris(prefix)
                 self._lists[key] = sorted((self._resources.node(iri, lang=lang) for iri in iris),
                                           key=lambda v: v.label.casefold())
             return self._lists[key]

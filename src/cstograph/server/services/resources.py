@@ -264,7 +264,7 @@ class ResourceService:
         return {
             "iri": iri,
             "label": self.label(iri, lang),
-            "labels": dict(self.labels.labels.get(iri, {})),
+            "labels": self.labels.labels_of(iri),
             "alt": alt,
             "types": self.types(grouped, lang),
             "facts": facts,

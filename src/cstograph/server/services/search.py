@@ -1,5 +1,7 @@
-"""Finding things by name: an index of every label (English, Russian, alternative labels) of the graph's
-resources and the ontology's terms, built once at start-up, searched case- and accent-insensitively.
+"""Finding things by name: the index of every label (English, Russian, alternative labels) of the graph's
+resources and the ontology's terms, written by the build (:func:`cstograph.snapshot.write_labels`, SQLite) and
+read in place — a server opens it in no time whatever the size of the graph, holds none of it in its own
+memory, and its processes share the file's pages. Searched case- and accent-insensitively.
 
 Ranking (higher first): the whole label matches; the label starts with the query; every word of the query
 begins a word of the label (in any order); the query occurs inside the label. Ties: a main label before an
@@ -9,105 +11,82 @@ matches ``е``.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
-
-import pyoxigraph as ox
+import atexit
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from ...namespaces import BASE, curie
+from ...snapshot import LABELS, normalise, write_labels
 from ...store import GraphStore
 
 __all__ = ["Hit", "SearchIndex", "normalise"]
 
-_LABELS = """
-SELECT ?s ?label ?alt ?type WHERE {
-  { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label BIND(false AS ?alt) }
-  UNION { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label BIND(false AS ?alt) }
-  UNION { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?label BIND(true AS ?alt) }
-  OPTIONAL { ?s a ?type }
-}"""
-
-
-def normalise(text: str) -> str:
-    """Case-folded, accents removed (NFKD minus combining marks), ``ё`` → ``е``, spaces collapsed."""
-    folded = unicodedata.normalize("NFKD", text.casefold().replace("ё", "е"))
-    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    iri: str
-    label: str
-    language: str
-    alternative: bool
-    key: str  #: the normalised label
+#: At most this many words of a search narrow the scan in SQLite (the ranking checks them all).
+_MAX_FILTER_WORDS = 16
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     iri: str
     label: str  #: the label that matched
-    labels: Mapping[str, str]  #: language → main label
+    labels: dict[str, str]  #: language → main label
     types: tuple[str, ...]  #: prefixed names of the resource's types
     score: int
 
 
-@dataclass(slots=True)
 class SearchIndex:
-    entries: list[_Entry] = field(default_factory=list)
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)
-    types: dict[str, set[str]] = field(default_factory=dict)
+    """The label index of a snapshot (``labels.sqlite``), opened read-only by each process and thread that
+    reads it (a connection never crosses a ``fork`` or a thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        self._local = threading.local()
 
     @classmethod
     def build(cls, store: GraphStore, *, base: str = BASE) -> SearchIndex:
-        """Index the labels of resources under ``base`` (instances, ontology terms), in one query."""
-        index = cls()
-        seen: set[tuple[str, str, bool]] = set()
-        for row in store.select(_LABELS):
-            subject, label = row.get("s"), row.get("label")
-            if not isinstance(subject, ox.NamedNode) or not isinstance(label, ox.Literal):
-                continue
-            iri = subject.value
-            if not iri.startswith(base):
-                continue
-            alternative = row["alt"].value == "true"
-            kind = row.get("type")
-            if isinstance(kind, ox.NamedNode):
-                index.types.setdefault(iri, set()).add(kind.value)
-            key = (iri, f"{label.language}\0{label.value}", alternative)
-            if key in seen:
-                continue
-            seen.add(key)
-            language = label.language or ""
-            if not alternative:
-                index.labels.setdefault(iri, {}).setdefault(language, label.value)
-            index.entries.append(_Entry(iri, label.value, language, alternative, normalise(label.value)))
-        return index
+        """The index of ``store``'s labels, written to a temporary file (removed at exit)."""
+        folder = Path(tempfile.mkdtemp(prefix="cstograph-labels-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return cls(write_labels(store, folder / LABELS, base=base))
 
-    @classmethod
-    def from_snapshot(cls, data: Mapping[str, Any]) -> SearchIndex:
-        """The index of a snapshot's ``labels.json`` (no query at start-up)."""
-        index = cls()
-        for iri, labels in data.get("labels", {}).items():
-            index.labels[iri] = dict(labels)
-            for language, label in labels.items():
-                index.entries.append(_Entry(iri, label, language, False, normalise(label)))
-        for iri, pairs in data.get("alternatives", {}).items():
-            for language, label in pairs:
-                index.entries.append(_Entry(iri, label, language, True, normalise(label)))
-        index.types = {iri: set(types) for iri, types in data.get("types", {}).items()}
-        return index
+    def _db(self) -> sqlite3.Connection:
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._local, "db", None)
+        if held is None or held[0] != os.getpid():
+            held = (os.getpid(), sqlite3.connect(self._uri, uri=True))
+            self._local.db = held
+        return held[1]
 
     def __len__(self) -> int:
-        return len(self.labels)
+        """The number of resources with a (main) label."""
+        return int(self._db().execute("SELECT count(DISTINCT iri) FROM label WHERE alternative = 0").fetchone()[0])
+
+    def labels_of(self, iri: str) -> dict[str, str]:
+        """Language → main label of ``iri`` (empty when it has none)."""
+        rows = self._db().execute("SELECT language, text FROM label WHERE iri = ? AND alternative = 0 ORDER BY rowid",
+                                  (iri,))
+        return dict(rows.fetchall())
+
+    def types_of(self, iri: str) -> set[str]:
+        return {t for (t,) in self._db().execute("SELECT type FROM type WHERE iri = ?", (iri,))}
 
     def label(self, iri: str, language: str = "en") -> str | None:
-        labels = self.labels.get(iri)
+        labels = self.labels_of(iri)
         if not labels:
             return None
         return labels.get(language) or labels.get("en") or labels.get("") or next(iter(labels.values()))
+
+    def iris(self, prefix: str) -> list[str]:
+        """The labelled resources whose IRI starts with ``prefix``, sorted."""
+        rows = self._db().execute("SELECT DISTINCT iri FROM label WHERE alternative = 0 AND iri >= ? AND iri < ? "
+                                  "ORDER BY iri", (prefix, prefix + "\U0010ffff"))
+        return [iri for (iri,) in rows]
 
     def search(self, text: str, *, language: str = "en", limit: int = 20,
                types: Sequence[str] = ()) -> list[Hit]:
@@ -115,21 +94,25 @@ class SearchIndex:
         query = normalise(text)
         if not query:
             return []
+        # every ranked label contains each word of the query: SQLite narrows the scan, the ranking decides
+        words = sorted(set(query.split()), key=len, reverse=True)[:_MAX_FILTER_WORDS]
+        where = " AND ".join("instr(key, ?) > 0" for _ in words)
+        rows = self._db().execute(f"SELECT iri, text, language, alternative, key FROM label WHERE {where} "  # noqa: S608 - only placeholders
+                                  "ORDER BY rowid", words)
         wanted = set(types)
-        best: dict[str, tuple[tuple[int, int, int, int, str], _Entry]] = {}
-        for entry in self.entries:
-            rank = _rank(entry.key, query)
+        best: dict[str, tuple[tuple[int, bool, bool, int, str], str]] = {}
+        for iri, label, lang, alternative, key in rows:
+            rank = _rank(key, query)
             if rank is None:
                 continue
-            if wanted and not (self.types.get(entry.iri, set()) & wanted):
-                continue
-            order = (-rank, entry.alternative, entry.language != language, len(entry.label), entry.label)
-            if entry.iri not in best or order < best[entry.iri][0]:
-                best[entry.iri] = (order, entry)
-        ranked = sorted(best.values(), key=lambda item: item[0])[:limit]
-        return [Hit(e.iri, e.label, dict(self.labels.get(e.iri, {})),
-                    tuple(sorted(curie(t) for t in self.types.get(e.iri, ()))), -order[0])
-                for order, e in ranked]
+            order = (-rank, bool(alternative), lang != language, len(label), label)
+            if iri not in best or order < best[iri][0]:
+                best[iri] = (order, label)
+        if wanted:
+            best = {iri: found for iri, found in best.items() if self.types_of(iri) & wanted}
+        ranked = sorted(best.items(), key=lambda item: item[1][0])[:limit]
+        return [Hit(iri, label, self.labels_of(iri), tuple(sorted(curie(t) for t in self.types_of(iri))), -order[0])
+                for iri, (order, label) in ranked]
 
 
 def _rank(key: str, query: str) -> int | None:

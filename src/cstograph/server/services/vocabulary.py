@@ -1,20 +1,16 @@
 """The vocabulary a query writer needs for completion: the prefix table, and every class and property
-the graph uses, with their prefixed names and labels (computed once at start-up)."""
+the graph uses, with their prefixed names and labels (read once at start-up from the snapshot's VoID
+statistics, so that no triple is read)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from ...namespaces import PREFIXES, curie
-from ...store import GraphStore
 from .search import SearchIndex
 
 __all__ = ["Term", "Vocabulary"]
-
-_CLASSES = "SELECT DISTINCT ?t WHERE { ?s a ?t } "
-_PROPERTIES = "SELECT DISTINCT ?t WHERE { ?s ?t ?o }"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +30,16 @@ class Vocabulary:
     properties: tuple[Term, ...]
 
     @classmethod
-    def build(cls, store: GraphStore, labels: SearchIndex) -> Vocabulary:
-        def terms(query: str) -> tuple[Term, ...]:
-            found = {row["t"].value for row in store.select(query) if isinstance(row.get("t"), ox.NamedNode)}
-            return tuple(Term(iri, curie(iri), dict(labels.labels.get(iri, {})))
-                         for iri in sorted(found, key=curie))
+    def from_statistics(cls, statistics: Mapping[str, object], labels: SearchIndex) -> Vocabulary:
+        """The classes and properties of the snapshot's VoID statistics (``classes``: every class with an
+        instance; ``property_partitions``: every property used)."""
 
-        return cls({prefix: str(ns) for prefix, ns in PREFIXES.items()}, terms(_CLASSES), terms(_PROPERTIES))
+        def terms(partitions: object) -> tuple[Term, ...]:
+            found = {str(pair[0]) for pair in partitions} if isinstance(partitions, list) else set()
+            return tuple(Term(iri, curie(iri), labels.labels_of(iri)) for iri in sorted(found, key=curie))
+
+        return cls({prefix: str(ns) for prefix, ns in PREFIXES.items()}, terms(statistics.get("classes")),
+                   terms(statistics.get("property_partitions")))
 
     def to_json(self) -> dict[str, object]:
         return {"prefixes": self.prefixes, "classes": [t.to_json() for t in self.classes],
