@@ -129,23 +129,31 @@ def _get(url: str, accept: str = "application/sparql-results+json") -> tuple[int
         return r.status, dict(r.headers), r.read()
 
 
-def test_serve_store_url_fronts_the_server(published: Server, store: GraphStore, tmp_path: Path) -> None:
-    """``cstograph serve --store URL``: the protocol, a named query and a page, answered from the server."""
-    # start-up computes the snapshot from the server (VoID statistics, compliance, default answers, dumps)
-    front = start_server(["--store", published.query_url], tmp_path / "front.log", timeout=240)
+@pytest.fixture(scope="module")
+def front(published: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``serve --store URL`` with no answer cache: every query crosses the front to the server."""
+    server = start_server(["--store", published.query_url, "--result-cache-mb", "0"],
+                          tmp_path_factory.mktemp("front") / "front.log", timeout=240)
     try:
-        _, _, body = _get(front.url + "/health", "application/json")
-        assert str(len(store)) in body.decode()
-        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/cstograph/ontology#State> }"
-        _, _, body = _get(front.sparql + "?" + urllib.parse.urlencode({"query": query}))
-        n = json.loads(body)["results"]["bindings"][0]["n"]["value"]
-        assert int(n) == int(store.select(query)[0]["n"].value)
-        status, _, body = _get(front.url + "/queries/examples/01-treaty-signatories", "text/csv")
-        assert status == 200 and body.count(b"\n") > 1
-        status, _, body = _get(front.url + "/id/state/ARM.ttl", "text/turtle")
-        assert status == 200 and b"Armenia" in body
+        yield server.sparql
     finally:
-        stop_server(front)
+        stop_server(server)
+
+
+def test_serve_store_url_fronts_the_server(front: str, store: GraphStore) -> None:
+    """``cstograph serve --store URL``: the protocol, a named query and a page, answered from the server (its
+    start-up computed the snapshot from the server: VoID statistics, compliance, default answers, dumps)."""
+    base = front.removesuffix("/sparql")
+    _, _, body = _get(base + "/health", "application/json")
+    assert str(len(store)) in body.decode()
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/cstograph/ontology#State> }"
+    _, _, body = _get(front + "?" + urllib.parse.urlencode({"query": query}))
+    n = json.loads(body)["results"]["bindings"][0]["n"]["value"]
+    assert int(n) == int(store.select(query)[0]["n"].value)
+    status, _, body = _get(base + "/queries/examples/01-treaty-signatories", "text/csv")
+    assert status == 200 and body.count(b"\n") > 1
+    status, _, body = _get(base + "/id/state/ARM.ttl", "text/turtle")
+    assert status == 200 and b"Armenia" in body
 
 
 def test_store_location_reads_urls_and_folders(tmp_path: Path) -> None:
@@ -197,17 +205,6 @@ def _csv_rows(body: bytes) -> Counter[tuple[str, ...]]:
         return " ".join(sorted(re.split(r" \| |; | ", text)))
 
     return Counter(tuple(map(cell, row)) for row in list(csv.reader(io.StringIO(body.decode("utf-8"))))[1:])
-
-
-@pytest.fixture(scope="module")
-def front(published: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``serve --store URL`` with no answer cache: every query crosses the front to the server."""
-    server = start_server(["--store", published.query_url, "--result-cache-mb", "0"],
-                          tmp_path_factory.mktemp("front") / "front.log", timeout=240)
-    try:
-        yield server.sparql
-    finally:
-        stop_server(server)
 
 
 @pytest.mark.parametrize("short", sorted(RESULT_TYPES))
