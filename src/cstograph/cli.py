@@ -60,7 +60,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     from .namespaces import BASE, GRAPH
     from .pipeline import DATASET_NQ, build
-    from .store import MemoryStore, RemoteError, publish_graphs
+    from .store import MemoryStore, RemoteError, RemoteStore, publish_graphs
 
     settings = _settings(args)
     if not (settings.current_build / DATASET_NQ).is_file():
@@ -74,6 +74,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from exc
     except OSError as exc:
         raise InputError(f"{args.to}: cannot reach the server: {exc}") from exc
+    snapshot_file = settings.current_build / "snapshot" / "snapshot.json"
+    if snapshot_file.is_file():  # serve --store URL then opens this build's snapshot instead of computing one
+        import json
+
+        from .snapshot import PUBLICATION_GRAPH, publication_record
+
+        identifier = json.loads(snapshot_file.read_text(encoding="utf-8"))["id"]
+        client = RemoteStore(args.query_url or args.to, graphs=[], user=args.user, password=password)
+        status = client.put_graph(args.to, PUBLICATION_GRAPH, publication_record(identifier))
+        done.append(f"{status} PUT {PUBLICATION_GRAPH} (snapshot {identifier})")
     for line in done:
         print(line)
     return EXIT_OK
@@ -307,6 +317,27 @@ def _current_build(settings: Settings) -> Path:
     return current.resolve()
 
 
+def _published_build(settings: Settings, url: str) -> Path | None:
+    """The local build whose snapshot ``cstograph publish`` recorded in the server at ``url``, if it is this
+    project's current build (its snapshot is then opened, not computed from the server)."""
+    import json
+
+    from .snapshot import published_snapshot
+    from .store import RemoteError, RemoteStore
+
+    current = settings.current_build
+    try:
+        local = json.loads((current / "snapshot" / "snapshot.json").read_text(encoding="utf-8"))["id"]
+        remote = published_snapshot(RemoteStore(url, graphs=[]))
+    except (OSError, ValueError, KeyError, RemoteError):
+        return None
+    if remote != local:
+        print(f"the server holds snapshot {remote or '(none recorded)'}, the current build {local}: computing "
+              "the snapshot from the server", file=sys.stderr)
+        return None
+    return current.resolve()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .namespaces import BASE
     from .server import ServerConfig
@@ -323,8 +354,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .namespaces import GRAPH
         from .store import StoreLocation
 
-        store = StoreLocation.parse(args.store, graph_prefix=str(GRAPH)).open_per_process()
+        location = StoreLocation.parse(args.store, graph_prefix=str(GRAPH))
+        store = location.open_per_process()
         build = getattr(store, "path", None)  # a store folder's version holds its build's snapshot
+        if location.kind == "url" and settings is not None:
+            build = _published_build(settings, args.store)
     elif args.data:
         _check_rdf_files(args.data)
         store = GraphStore.from_files(args.data, union_default_graph=args.default_graph != "file")

@@ -37,11 +37,11 @@ import pyoxigraph as ox
 from .compliance import COMPLIANCE_QUERY, Finding, compliance_report
 from .namespaces import BASE, CST, VOID_BASE
 from .queries import NamedQuery, Param, load_queries
-from .store import GraphStore, named_substitutions
+from .store import GraphStore, Store, named_substitutions
 
 __all__ = [
-    "FORMAT", "LABELS", "QUERY_GROUPS", "RESULT_FORMATS", "SiteSettings", "Snapshot", "normalise", "write_labels",
-    "write_snapshot",
+    "FORMAT", "LABELS", "PUBLICATION_GRAPH", "QUERY_GROUPS", "RESULT_FORMATS", "SiteSettings", "Snapshot",
+    "normalise", "publication_record", "published_snapshot", "write_labels", "write_snapshot",
 ]
 
 #: Version of the snapshot's layout (2: the label index as SQLite, ``labels.sqlite``).
@@ -50,6 +50,10 @@ FOLDER = "snapshot"
 #: The label index's file name in a snapshot folder.
 LABELS = "labels.sqlite"
 QUERY_GROUPS = ("examples", "checks")
+#: The graph ``cstograph publish`` writes into a remote server beside the project's graphs (outside
+#: ``graph/``, so that no query of the front sees it): which build's snapshot the server holds.
+PUBLICATION_GRAPH = BASE + "publication"
+_PUBLISHED = "http://purl.org/dc/terms/identifier"
 #: Result formats precomputed for the named queries: short name → (Oxigraph format, file suffix).
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -359,3 +363,17 @@ def write_snapshot(build: Path, store: GraphStore, *, queries_dir: Path | None, 
     }
     (folder / "snapshot.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder
+
+
+def publication_record(snapshot_id: str) -> bytes:
+    """The N-Triples of :data:`PUBLICATION_GRAPH`: the dataset is the build whose snapshot is ``snapshot_id``."""
+    triple = ox.Triple(ox.NamedNode(str(VOID_BASE.dataset)), ox.NamedNode(_PUBLISHED), ox.Literal(snapshot_id))
+    return ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def published_snapshot(server: Store) -> str | None:
+    """The snapshot id ``cstograph publish`` recorded in a server (``None`` if it recorded none): a store
+    scoped to nothing, asked about :data:`PUBLICATION_GRAPH` alone."""
+    rows = server.select(f"SELECT ?id WHERE {{ <{VOID_BASE.dataset}> <{_PUBLISHED}> ?id }}",
+                         default_graph=[PUBLICATION_GRAPH], named_graphs=[])
+    return rows[0]["id"].value if rows else None

@@ -130,10 +130,12 @@ def _get(url: str, accept: str = "application/sparql-results+json") -> tuple[int
 
 
 @pytest.fixture(scope="module")
-def front(published: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``serve --store URL`` with no answer cache: every query crosses the front to the server."""
+def front(published: Server, session_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``serve --store URL`` with no answer cache (every query crosses the front to the server), beside the build
+    it published: it opens that build's snapshot instead of computing one from the server."""
     server = start_server(["--store", published.query_url, "--result-cache-mb", "0"],
-                          tmp_path_factory.mktemp("front") / "front.log", timeout=240)
+                          tmp_path_factory.mktemp("front") / "front.log", timeout=240,
+                          global_args=["--build-dir", str(session_settings.build_dir)])
     try:
         yield server.sparql
     finally:
@@ -154,6 +156,20 @@ def test_serve_store_url_fronts_the_server(front: str, store: GraphStore) -> Non
     assert status == 200 and body.count(b"\n") > 1
     status, _, body = _get(base + "/id/state/ARM.ttl", "text/turtle")
     assert status == 200 and b"Armenia" in body
+
+
+def test_the_front_opens_the_snapshot_of_the_build_it_published(front: str, published: Server,
+                                                                 session_settings: Settings) -> None:
+    """``publish`` records the build's snapshot in a graph of its own (which no scoped query sees);
+    ``serve --store URL`` beside that build opens its snapshot: the same entity tags as the build's."""
+    from cstograph.snapshot import PUBLICATION_GRAPH, published_snapshot
+
+    snapshot = json.loads((session_settings.current_build / "snapshot" / "snapshot.json").read_text())["id"]
+    assert published_snapshot(RemoteStore(published.query_url, graphs=[])) == snapshot
+    assert PUBLICATION_GRAPH not in RemoteStore(published.query_url, graph_prefix=str(GRAPH)).graph_names()
+    _, headers, _ = _get(front.removesuffix("/sparql") + "/.well-known/void", "text/turtle")
+    etag = {k.lower(): v for k, v in headers.items()}["etag"]
+    assert etag.startswith(f'W/"{snapshot}-'), etag
 
 
 def test_store_location_reads_urls_and_folders(tmp_path: Path) -> None:
@@ -244,7 +260,8 @@ def test_the_front_passes_the_servers_answers_through(short: str, front: str, pu
 def test_the_front_applies_its_caps_to_passed_answers(published: Server, tmp_path: Path) -> None:
     """The row and byte caps hold on the server's own serialisation whatever its layout: 422, never 500."""
     server = start_server(["--store", published.query_url, "--result-cache-mb", "0", "--max-rows", "2"],
-                          tmp_path / "front.log", timeout=240)
+                          tmp_path / "front.log", timeout=240,  # no build here: the snapshot comes from the server
+                          global_args=["--build-dir", str(tmp_path / "no-build")])
     try:
         states = "SELECT ?s ?l WHERE { ?s a <https://w3id.org/cstograph/ontology#State> ; rdfs:label ?l }"
         prologue = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
