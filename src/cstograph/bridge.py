@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import XSD, bind_prefixes, to_ox
+from .namespaces import RDF_TYPE, XSD, bind_prefixes, to_ox
 
 __all__ = ["Terms", "dataset_of", "graph_of", "quads_of", "triples_of"]
 
@@ -24,12 +24,15 @@ Triple = tuple[Node, Node, Node]
 
 class Terms:
     """pyoxigraph → rdflib terms, interned (one rdflib object per distinct term); an ``xsd:string``
-    literal becomes a plain literal, a blank node keeps its label."""
+    literal becomes a plain literal, a blank node keeps its label. ``rdf:type`` becomes
+    :data:`~cstograph.namespaces.RDF_TYPE` itself, and each datatype IRI is made once."""
 
     def __init__(self) -> None:
-        self._seen: dict[object, Node] = {}
+        type_ox = ox.NamedNode(str(RDF_TYPE))
+        self._seen: dict[object, Node] = {type_ox: RDF_TYPE}
         #: the way back: each rdflib term made here → the pyoxigraph term it came from
-        self.back: dict[Node, object] = {}
+        self.back: dict[Node, object] = {RDF_TYPE: type_ox}
+        self._datatypes: dict[str, URIRef] = {}
 
     def __call__(self, term: object) -> Node:
         found = self._seen.get(term)
@@ -41,10 +44,13 @@ class Terms:
         elif isinstance(term, ox.Literal):
             if term.language:
                 node = Literal(term.value, lang=term.language)
-            elif term.datatype.value == _XSD_STRING:
+            elif (dt := term.datatype.value) == _XSD_STRING:
                 node = Literal(term.value)
             else:
-                node = Literal(term.value, datatype=URIRef(term.datatype.value))
+                datatype = self._datatypes.get(dt)
+                if datatype is None:
+                    datatype = self._datatypes[dt] = URIRef(dt)
+                node = Literal(term.value, datatype=datatype)
         elif isinstance(term, ox.BlankNode):
             node = BNode(term.value)
         else:

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ..namespaces import OWL, RDF, RDFS
+from ..namespaces import OWL, RDF, RDF_TYPE, RDFS
 from ._facts import Triple
 
 __all__ = ["SCHEMA_PREDICATES", "SCHEMA_TYPES", "Schema", "is_schema_triple"]
@@ -38,11 +38,13 @@ SCHEMA_TYPES = frozenset({
     OWL.AllDisjointClasses, OWL.AllDisjointProperties, OWL.Ontology, RDFS.Datatype, OWL.DataRange,
 })
 
+_TYPE = frozenset({RDF_TYPE})  # ``p in _TYPE``: ``p == rdf:type`` without Identifier.__eq__ for other terms
+
 
 def is_schema_triple(t: Triple) -> bool:
     """A TBox triple: a schema predicate, or a declaration typed with RDFS/OWL's own classes."""
-    s, p, o = t
-    return p in SCHEMA_PREDICATES or (p == RDF.type and o in SCHEMA_TYPES)
+    _, p, o = t
+    return p in SCHEMA_PREDICATES or (p in _TYPE and o in SCHEMA_TYPES)
 
 
 def owlrl_closure(graph: Graph) -> None:
