@@ -77,9 +77,11 @@ def triples_of(store: ox.Store, *, graphs: Iterable[str] | None = None, exclude:
         names = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip]
     else:
         names = [ox.NamedNode(g) for g in graphs]
+    known = t._seen.get  # the interned term when there is one (most are), without a call to ``t``
     for name in names:
         for q in store.quads_for_pattern(None, None, None, name):
-            yield t(q.subject), t(q.predicate), t(q.object)
+            s, p, o = q.subject, q.predicate, q.object
+            yield known(s) or t(s), known(p) or t(p), known(o) or t(o)
 
 
 def graph_of(triples: Iterable[Triple]) -> Graph:
@@ -106,6 +108,7 @@ def dataset_of(store: ox.Store, *, exclude: Iterable[str] = ()) -> Dataset:
 def quads_of(triples: Iterable[Triple], graph: str, *, terms: Terms | None = None) -> Iterator[ox.Quad]:
     """rdflib triples as quads of the named graph ``graph`` (through ``terms``' way back when given)."""
     name = ox.NamedNode(graph)
-    back = (terms or Terms()).to_ox
+    t = terms or Terms()
+    back, known = t.to_ox, t.back.get  # ``known``: the way back when there is one (most), without a call
     for s, p, o in triples:
-        yield ox.Quad(back(s), back(p), back(o), name)  # type: ignore[arg-type]
+        yield ox.Quad(known(s) or back(s), known(p) or back(p), known(o) or back(o), name)  # type: ignore[arg-type]
