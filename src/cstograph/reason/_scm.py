@@ -61,14 +61,30 @@ _EQUALITY_TERMS = frozenset({
 })
 
 
+#: The predicates owlrl's ``_classes`` (Table 6) acts on; it acts on ``rdf:type owl:Nothing`` too.
+_CLASS_PREDICATES = frozenset({
+    OWL.intersectionOf, OWL.unionOf, OWL.complementOf, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue,
+    OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.oneOf,
+})
+_NOTHING = frozenset({OWL.Nothing})
+
+
 class _ReflexiveEquality(owlrl.OWLRL_Semantics):  # type: ignore[misc]
-    """owlrl's OWL 2 RL without Table 4 (``eq-*``), for a graph where they can only derive ``eq-ref``'s
+    """owlrl's OWL 2 RL without Table 4 (``eq-*``) and with Table 6 (``cls-*``) tried only on the triples it
+    acts on, for a graph where the ``eq-*`` rules can only derive ``eq-ref``'s
     ``x owl:sameAs x`` (see :func:`_schema_closure`): owlrl applies ``eq-ref`` to every triple of every
     cycle, and the ``x owl:sameAs x`` it adds are then carried through every later cycle (half its time on
     the project's TBox), though no other rule reads them when nothing is said about ``owl:sameAs``."""
 
     def _equality(self, triple: Triple, cycle_num: int) -> None:
         return None
+
+    def _classes(self, triple: Triple, cycle_num: int) -> None:
+        """owlrl's Table 6 (``cls-*``) for the triples its branches test for, the others passed by with a set
+        lookup instead of a dozen rdflib comparisons (most triples of a TBox are none of them)."""
+        _, p, o = triple
+        if p in _CLASS_PREDICATES or (p in _TYPE and o in _NOTHING):
+            super()._classes(triple, cycle_num)
 
 
 def _schema_closure(graph: Graph) -> None:
