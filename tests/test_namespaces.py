@@ -134,8 +134,8 @@ def test_sparql_prefixes_declare_the_table() -> None:
 def test_all_is_the_public_surface() -> None:
     assert sorted(ns.__all__) == sorted([
         "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
-        "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "SEM",
-        "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
+        "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "RDF_TYPE",
+        "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
         "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
     ])
     for name in ns.__all__:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import XSD, bind_prefixes, to_ox
+from .namespaces import RDF_TYPE, XSD, bind_prefixes, to_ox
 
 __all__ = ["Terms", "dataset_of", "graph_of", "quads_of", "triples_of"]
 
@@ -24,12 +24,15 @@ Triple = tuple[Node, Node, Node]
 
 class Terms:
     """pyoxigraph → rdflib terms, interned (one rdflib object per distinct term); an ``xsd:string``
-    literal becomes a plain literal, a blank node keeps its label."""
+    literal becomes a plain literal, a blank node keeps its label. ``rdf:type`` becomes
+    :data:`~cstograph.namespaces.RDF_TYPE` itself, and each datatype IRI is made once."""
 
     def __init__(self) -> None:
-        self._seen: dict[object, Node] = {}
+        type_ox = ox.NamedNode(str(RDF_TYPE))
+        self._seen: dict[object, Node] = {type_ox: RDF_TYPE}
         #: the way back: each rdflib term made here → the pyoxigraph term it came from
-        self.back: dict[Node, object] = {}
+        self.back: dict[Node, object] = {RDF_TYPE: type_ox}
+        self._datatypes: dict[str, URIRef] = {}
 
     def __call__(self, term: object) -> Node:
         found = self._seen.get(term)
@@ -41,10 +44,13 @@ class Terms:
         elif isinstance(term, ox.Literal):
             if term.language:
                 node = Literal(term.value, lang=term.language)
-            elif term.datatype.value == _XSD_STRING:
+            elif (dt := term.datatype.value) == _XSD_STRING:
                 node = Literal(term.value)
             else:
-                node = Literal(term.value, datatype=URIRef(term.datatype.value))
+                datatype = self._datatypes.get(dt)
+                if datatype is None:
+                    datatype = self._datatypes[dt] = URIRef(dt)
+                node = Literal(term.value, datatype=datatype)
         elif isinstance(term, ox.BlankNode):
             node = BNode(term.value)
         else:
@@ -71,9 +77,11 @@ def triples_of(store: ox.Store, *, graphs: Iterable[str] | None = None, exclude:
         names = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip]
     else:
         names = [ox.NamedNode(g) for g in graphs]
+    known = t._seen.get  # the interned term when there is one (most are), without a call to ``t``
     for name in names:
         for q in store.quads_for_pattern(None, None, None, name):
-            yield t(q.subject), t(q.predicate), t(q.object)
+            s, p, o = q.subject, q.predicate, q.object
+            yield known(s) or t(s), known(p) or t(p), known(o) or t(o)
 
 
 def graph_of(triples: Iterable[Triple]) -> Graph:
@@ -100,6 +108,7 @@ def dataset_of(store: ox.Store, *, exclude: Iterable[str] = ()) -> Dataset:
 def quads_of(triples: Iterable[Triple], graph: str, *, terms: Terms | None = None) -> Iterator[ox.Quad]:
     """rdflib triples as quads of the named graph ``graph`` (through ``terms``' way back when given)."""
     name = ox.NamedNode(graph)
-    back = (terms or Terms()).to_ox
+    t = terms or Terms()
+    back, known = t.to_ox, t.back.get  # ``known``: the way back when there is one (most), without a call
     for s, p, o in triples:
-        yield ox.Quad(back(s), back(p), back(o), name)  # type: ignore[arg-type]
+        yield ox.Quad(known(s) or back(s), known(p) or back(p), known(o) or back(o), name)  # type: ignore[arg-type]

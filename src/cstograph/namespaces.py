@@ -33,8 +33,8 @@ from ._cst import CST
 
 __all__ = [
     "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
-    "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "SEM",
-    "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
+    "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "RDF_TYPE",
+    "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
     "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
 ]
 
@@ -62,6 +62,9 @@ ERR: Final = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 #: Named graph holding the inferred triples (OWL 2 RL closure minus what is asserted).
 INFERRED_GRAPH: Final = GRAPH["inferred"]
+#: ``rdf:type`` as one object: the bridge hands the store's ``rdf:type`` out as this very term, so hot loops
+#: (the reasoner's) compare and hash it without rdflib's namespace lookup or ``Identifier.__eq__``.
+RDF_TYPE: Final = RDF.type
 #: Named graph holding the ontology.
 ONTOLOGY_GRAPH: Final = GRAPH["ontology"]
 

@@ -8,6 +8,7 @@ N-Quads under a key of everything the closure depends on.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import tempfile
@@ -109,9 +110,17 @@ def reason_store(store: MemoryStore, *, cache_dir: Path | None = None, key: str 
         return StoreReasoning(published, engine, _count(published.oxigraph, _INFERRED), reused=True, key=key,
                               warnings=tuple(profile_warnings(schema)))
     terms = Terms()
-    given: set[Triple] = set(triples_of(engine_store, exclude=(_INFERRED,), terms=terms))
-    run = reason_triples(given, engine=engine)
-    del given
+    # The run allocates a few objects per triple and frees almost none until it ends, so the cyclic garbage
+    # collector's passes over the growing heap find nothing; they cost ≈ 10 % at 100k triples.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        given: set[Triple] = set(triples_of(engine_store, exclude=(_INFERRED,), terms=terms))
+        run = reason_triples(given, engine=engine)
+        del given
+    finally:
+        if collecting:
+            gc.enable()
     engine_store.remove_graph(ox.NamedNode(_INFERRED)) if engine_store.contains_named_graph(
         ox.NamedNode(_INFERRED)) else None
     engine_store.bulk_extend(quads_of(run.inferred, _INFERRED, terms=terms))

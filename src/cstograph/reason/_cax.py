@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from rdflib import Graph
 from rdflib.term import Node
 
-from ..namespaces import RDF, RDFS, n3
+from ..namespaces import RDF, RDF_TYPE, RDFS, n3
 from ._facts import Derivation, Facts, Triple, Why
 from ._scm import Schema
 
@@ -23,7 +23,7 @@ def cax_sco(schema: Schema, facts: Facts, t: Triple, r: int) -> None:
     through the closed hierarchy (``owl:equivalentClass`` is ``rdfs:subClassOf`` both ways there)."""
     s, _, o = t
     for d in schema.superclasses.get(o, ()):  # RULE cax-sco (and cax-eqc1/2 through the closed hierarchy)
-        facts.add((s, RDF.type, d), r)
+        facts.add((s, RDF_TYPE, d), r)
 
 
 def cax_sco_back(schema: Schema, facts: Facts, t: Triple, ok: Callable[[Triple], bool], why: Why

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 
-from rdflib.namespace import RDF
 from rdflib.term import Node
+
+from ..namespaces import RDF_TYPE
 
 __all__ = ["Derivation", "Facts", "Triple", "Why", "chain_paths", "chain_paths_back"]
 
@@ -45,7 +46,7 @@ class Facts:
 
     def types(self) -> Iterator[tuple[Node, Node]]:
         """Every ``(x, C)`` with ``x rdf:type C`` known."""
-        for o, subjects in self.inn[RDF.type].items():
+        for o, subjects in self.inn[RDF_TYPE].items():
             for s in subjects:
                 yield s, o
 

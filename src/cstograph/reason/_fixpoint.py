@@ -9,7 +9,7 @@ from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from ..errors import InconsistencyError
-from ..namespaces import OWL, RDF
+from ..namespaces import OWL, RDF_TYPE
 from ._cax import cax_sco, clashes
 from ._facts import Facts, Triple
 from ._prp import FORWARD, FORWARD_IRI_OBJECT, Forward
@@ -31,19 +31,28 @@ _FAST_UNSUPPORTED_TYPES = frozenset({
 })
 
 
+#: ``x in _TYPE`` is ``x == rdf:type`` without rdflib's Python-level ``__eq__`` for every other term
+#: (a set lookup compares hashes first; URIRef's hash is str's).
+_TYPE = frozenset({RDF_TYPE})
+_TYPE_RULES: tuple[tuple[Forward, ...], tuple[Forward, ...]] = ((cax_sco,), ())
+
+
 def fast_path_obstacles(triples: Iterable[Triple]) -> list[str]:
     """Constructs the fast engine does not implement (it then falls back to owlrl), one line each."""
     found: set[str] = set()
     for _, p, o in triples:
         if p in _FAST_UNSUPPORTED_PREDICATES:
             found.add(str(p))
-        elif p == RDF.type and o in _FAST_UNSUPPORTED_TYPES:
+        elif p in _TYPE and o in _FAST_UNSUPPORTED_TYPES:
             found.add(f"rdf:type {o}")
     return sorted(found)
 
 
 def _rules_for(schema: Schema, p: Node) -> tuple[tuple[Forward, ...], tuple[Forward, ...]]:
-    """The Table 5 rules that can fire for predicate ``p``: for any object, and for IRI objects only."""
+    """The rules that can fire for predicate ``p``: for any object, and for IRI objects only (Table 7's
+    ``cax-sco`` alone for ``rdf:type``, Table 5's for the others)."""
+    if p in _TYPE:
+        return _TYPE_RULES
     return (tuple(rule for rule, applies in FORWARD if applies(schema, p)),
             tuple(rule for rule, applies in FORWARD_IRI_OBJECT if applies(schema, p)))
 
@@ -59,12 +68,10 @@ def fixpoint(schema: Schema, triples: Iterable[Triple]) -> Facts:
         t = queue.popleft()
         r = rank[t] + 1
         p = t[1]
-        if p == RDF.type:
-            cax_sco(schema, facts, t, r)
-            continue
-        if p not in by_predicate:
-            by_predicate[p] = _rules_for(schema, p)
-        any_object, iri_object = by_predicate[p]
+        rules = by_predicate.get(p)
+        if rules is None:
+            rules = by_predicate[p] = _rules_for(schema, p)
+        any_object, iri_object = rules
         for rule in any_object:
             rule(schema, facts, t, r)
         if iri_object and not isinstance(t[2], Literal):
@@ -81,11 +88,11 @@ def fast_closure(triples: Iterable[Triple]) -> tuple[Schema, Facts]:
     given = triples if isinstance(triples, (set, frozenset, Graph)) else set(triples)
     schema = Schema.from_triples(t for t in given if is_schema_triple(t))
     facts = fixpoint(schema, (*schema.graph, *given))
-    types = [(s, RDF.type, o) for s, o in facts.types()]
+    types = [(s, RDF_TYPE, o) for s, o in facts.types()]
     if clashes(schema, types):  # again, naming the asserted types behind each class (rare path)
         asserted = Graph()
         for t in given:
-            if t[1] == RDF.type:
+            if t[1] in _TYPE:
                 asserted.add(t)
         raise InconsistencyError(clashes(schema, types, asserted))
     return schema, facts

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 from rdflib.term import Node
 
-from ..namespaces import OWL, RDF, RDFS, n3
+from ..namespaces import OWL, RDF, RDF_TYPE, RDFS, n3
 from ._facts import Derivation, Facts, Triple, Why, chain_paths, chain_paths_back
 from ._scm import Schema
 
@@ -38,7 +38,7 @@ def prp_dom(schema: Schema, facts: Facts, t: Triple, r: int) -> None:
     """prp-dom: T(?p, rdfs:domain, ?c) T(?x, ?p, ?y) → T(?x, rdf:type, ?c)."""
     s, p, _ = t
     for d in schema.domains.get(p, ()):  # RULE prp-dom
-        facts.add((s, RDF.type, d), r)
+        facts.add((s, RDF_TYPE, d), r)
 
 
 def prp_inv(schema: Schema, facts: Facts, t: Triple, r: int) -> None:
@@ -53,7 +53,7 @@ def prp_rng(schema: Schema, facts: Facts, t: Triple, r: int) -> None:
     """prp-rng: T(?p, rdfs:range, ?c) T(?x, ?p, ?y) → T(?y, rdf:type, ?c)."""
     _, p, o = t
     for d in schema.ranges.get(p, ()):  # RULE prp-rng
-        facts.add((o, RDF.type, d), r)
+        facts.add((o, RDF_TYPE, d), r)
 
 
 def prp_symp(schema: Schema, facts: Facts, t: Triple, r: int) -> None:

@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ..namespaces import OWL, RDF, RDFS
+from ..namespaces import ERR, OWL, RDF, RDF_TYPE, RDFS
 from ._facts import Triple
 
 __all__ = ["SCHEMA_PREDICATES", "SCHEMA_TYPES", "Schema", "is_schema_triple"]
@@ -38,16 +38,76 @@ SCHEMA_TYPES = frozenset({
     OWL.AllDisjointClasses, OWL.AllDisjointProperties, OWL.Ontology, RDFS.Datatype, OWL.DataRange,
 })
 
+_TYPE = frozenset({RDF_TYPE})  # ``p in _TYPE``: ``p == rdf:type`` without Identifier.__eq__ for other terms
+
 
 def is_schema_triple(t: Triple) -> bool:
     """A TBox triple: a schema predicate, or a declaration typed with RDFS/OWL's own classes."""
-    s, p, o = t
-    return p in SCHEMA_PREDICATES or (p == RDF.type and o in SCHEMA_TYPES)
+    _, p, o = t
+    return p in SCHEMA_PREDICATES or (p in _TYPE and o in SCHEMA_TYPES)
 
 
 def owlrl_closure(graph: Graph) -> None:
     """Expand ``graph`` in place with owlrl's OWL 2 RL rules (no axiomatic or datatype triples)."""
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+
+
+#: The terms without which no rule derives an ``owl:sameAs`` other than ``x owl:sameAs x``: ``owl:sameAs``
+#: itself (``eq-*``), functional and inverse-functional properties (``prp-fp``, ``prp-ifp``), keys
+#: (``prp-key``) and max cardinalities (``cls-maxc2``, ``cls-maxqc3/4``).
+_EQUALITY_TERMS = frozenset({
+    OWL.sameAs, OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.hasKey, OWL.maxCardinality,
+    OWL.maxQualifiedCardinality, OWL.cardinality, OWL.qualifiedCardinality,
+})
+
+
+#: The predicates owlrl's ``_classes`` (Table 6) acts on; it acts on ``rdf:type owl:Nothing`` too.
+_CLASS_PREDICATES = frozenset({
+    OWL.intersectionOf, OWL.unionOf, OWL.complementOf, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue,
+    OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.oneOf,
+})
+_NOTHING = frozenset({OWL.Nothing})
+
+
+class _ReflexiveEquality(owlrl.OWLRL_Semantics):  # type: ignore[misc]
+    """owlrl's OWL 2 RL without Table 4 (``eq-*``) and with Table 6 (``cls-*``) tried only on the triples it
+    acts on, for a graph where the ``eq-*`` rules can only derive ``eq-ref``'s
+    ``x owl:sameAs x`` (see :func:`_schema_closure`): owlrl applies ``eq-ref`` to every triple of every
+    cycle, and the ``x owl:sameAs x`` it adds are then carried through every later cycle (half its time on
+    the project's TBox), though no other rule reads them when nothing is said about ``owl:sameAs``."""
+
+    def _equality(self, triple: Triple, cycle_num: int) -> None:
+        return None
+
+    def _classes(self, triple: Triple, cycle_num: int) -> None:
+        """owlrl's Table 6 (``cls-*``) for the triples its branches test for, the others passed by with a set
+        lookup instead of a dozen rdflib comparisons (most triples of a TBox are none of them)."""
+        _, p, o = triple
+        if p in _CLASS_PREDICATES or (p in _TYPE and o in _NOTHING):
+            super()._classes(triple, cycle_num)
+
+
+def _schema_closure(graph: Graph) -> None:
+    """:func:`owlrl_closure`, faster when no rule can equate two different terms: then ``eq-ref``'s
+    ``x owl:sameAs x`` (for every term of every triple) are added once after the other rules' closure,
+    which is the same graph (each ``eq-*`` rule applied to ``x owl:sameAs x`` gives back a triple it had).
+    A clash (owlrl's ``err:error``, added after the rules) is left to owlrl's own run, messages and all."""
+    if any(term in _EQUALITY_TERMS for t in graph for term in t):
+        owlrl_closure(graph)
+        return
+    given = list(graph)
+    owlrl.DeductiveClosure(_ReflexiveEquality, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    if (None, ERR.error, None) in graph:
+        graph.remove((None, None, None))
+        for t in given:
+            graph.add(t)
+        owlrl_closure(graph)
+        return
+    terms = {term for t in graph for term in t}
+    same_as = OWL.sameAs
+    terms.add(same_as)
+    for term in terms:
+        graph.add((term, same_as, term))
 
 
 def _table(g: Graph, pred: URIRef, *, reflexive_ok: bool = False) -> dict[Node, frozenset[Node]]:
@@ -112,7 +172,7 @@ class Schema:
         g = Graph()
         for t in tbox:
             g.add(t)
-        owlrl_closure(g)
+        _schema_closure(g)
         chains = _chains(g)
         steps: defaultdict[Node, list[tuple[Node, tuple[Node, ...], int]]] = defaultdict(list)
         for q, chain in chains:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ERR, OWL, RDF, RDFS, XSD
+from ..namespaces import ERR, OWL, RDF, RDF_TYPE, RDFS, XSD
 
 __all__ = ["ERROR_PREDICATE", "is_trivial"]
 
@@ -33,7 +33,14 @@ _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource, OWL.NamedIndividual})
 _REFLEXIVE = frozenset({OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty})
 _HIERARCHY = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty)
-_KEPT_BUILTIN_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+_KEPT_BUILTIN_TYPES = frozenset({OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty})
+# One-element sets: ``x in _TYPE`` is ``x == rdf:type`` without rdflib's Python-level ``__eq__`` for every
+# other term (a set lookup compares hashes first).
+_TYPE = frozenset({RDF_TYPE})
+_CLASS = frozenset({OWL.Class})
+_ERROR_P = frozenset({ERROR_PREDICATE})
+_ERROR_O = frozenset({_ERROR_CLASS})
+_HIERARCHY_SET = frozenset(_HIERARCHY)
 
 
 def _builtin(node: Node) -> bool:
@@ -45,15 +52,15 @@ def _trivial_type(s: Node, o: Node) -> bool:
         return True
     if _builtin(o) and o not in _KEPT_BUILTIN_TYPES:
         return True
-    return o == OWL.Class and isinstance(s, BNode)
+    return o in _CLASS and isinstance(s, BNode)
 
 
 def is_trivial(s: Node, p: Node, o: Node) -> bool:
     """True for an inference dropped from the published graph (the list is in the module docstring)."""
-    if isinstance(s, Literal) or p == ERROR_PREDICATE or o == _ERROR_CLASS or _builtin(s):
+    if isinstance(s, Literal) or p in _ERROR_P or o in _ERROR_O or _builtin(s):
         return True
-    if p == RDF.type:
+    if p in _TYPE:
         return _trivial_type(s, o)
     if p in _REFLEXIVE and s == o:
         return True
-    return p in _HIERARCHY and _builtin(o)
+    return p in _HIERARCHY_SET and _builtin(o)
