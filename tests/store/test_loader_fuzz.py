@@ -113,3 +113,15 @@ def test_rdf_xml_entities_that_could_explode_or_fetch_are_refused(entities: str,
     else:
         assert code == 2 and f"{path}:" in err and refused in err, (code, err)
     assert canary.take() == []
+
+
+@pytest.mark.parametrize("doctype", ['<!DOCTYPE rdf:RDF SYSTEM "{u}/x.dtd">',
+                                     '<!DOCTYPE rdf:RDF PUBLIC "-//X//DTD X//EN" "{u}/x.dtd" [<!ENTITY ex "http://example.org/">]>'],
+                         ids=["system", "public-with-subset"])
+def test_rdf_xml_naming_an_external_dtd_is_refused(doctype: str, tmp_path: Path, canary: Canary) -> None:
+    path = tmp_path / "input.rdf"
+    path.write_text('<?xml version="1.0"?>' + doctype.format(u=canary.url) +
+                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', encoding="utf-8")
+    code, err = _validate(path)
+    assert code == 2 and f"{path}:1: " in err and "external DTD" in err, (code, err)
+    assert canary.take() == []

@@ -116,6 +116,10 @@ def check_xml_entities(path: Path) -> None:
         return
     subset = doctype.group("subset") or b""
     start = doctype.start("subset") if doctype.group("subset") is not None else doctype.start()
+    if re.search(rb"\b(?:SYSTEM|PUBLIC)\b", data[doctype.start():start if subset else doctype.end()]):
+        raise RDFSyntaxError(path, data.count(b"\n", 0, doctype.start()) + 1, None,
+                             "a document type declaration naming an external DTD is not accepted (nothing is "
+                             "fetched or opened)")
     values: dict[bytes, bytes] = {}
     for match in _ENTITY.finditer(subset):
         line = data.count(b"\n", 0, start + match.start()) + 1
