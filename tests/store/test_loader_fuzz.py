@@ -125,3 +125,26 @@ def test_rdf_xml_naming_an_external_dtd_is_refused(doctype: str, tmp_path: Path,
     code, err = _validate(path)
     assert code == 2 and f"{path}:1: " in err and "external DTD" in err, (code, err)
     assert canary.take() == []
+
+
+_RDF = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+
+
+@pytest.mark.parametrize(("text", "refused"), [
+    # a stray '>' ends the DOCTYPE for the XML parser, a ']>' in the text would end it for a subset pattern
+    ('<!DOCTYPE r [ <!ENTITY a "' + "A" * 1000 + '"> >' + _RDF + '<rdf:Description rdf:about="http://e/s"><e:p>'
+     + "&a;" * 20_000 + "</e:p><e:q>]></e:q></rdf:Description></rdf:RDF>", "would expand to more than"),
+    # a DOCTYPE in a comment before the real one, which names an external DTD
+    ('<!-- <!DOCTYPE x [ --><!DOCTYPE r SYSTEM "file:///dev/zero" [ <!ENTITY a "xx"> ]>' + _RDF + "</rdf:RDF>",
+     "external DTD"),
+    # many unterminated DOCTYPEs: read in linear time, refused for their entity-free subsets' sake or parsed
+    ("<!DOCTYPE a [" * 20_000 + _RDF + "</rdf:RDF>", None),
+], ids=["stray-gt", "commented-doctype", "unterminated-doctypes"])
+def test_the_entity_check_reads_the_whole_file(text: str, refused: str | None, tmp_path: Path) -> None:
+    """Forms found by review: the check must not be fooled by where a pattern thinks the DOCTYPE ends."""
+    path = tmp_path / "input.rdf"
+    path.write_text('<?xml version="1.0"?>' + text, encoding="utf-8")
+    code, err = _validate(path)
+    assert code == 2 and f"{path}:" in err and "Traceback" not in err, (code, err)
+    if refused is not None:
+        assert refused in err, err
