@@ -87,6 +87,20 @@ def test_publish_again_replaces_each_graph(published: Server, remote: RemoteStor
     assert again.sizes() == store.sizes()
 
 
+def test_a_publish_that_cannot_remove_stale_graphs_records_no_build(published: Server,
+                                                                     session_settings: Settings) -> None:
+    """Without ``--query-url`` publish cannot delete stale graphs, so it records no build (a front then computes
+    its snapshot from what the server holds); with it, the record comes back, written last."""
+    from cstograph.snapshot import published_snapshot
+
+    build = ["--build-dir", str(session_settings.build_dir), "publish", "--to", published.graph_store_url]
+    assert main(build) == 0
+    assert published_snapshot(RemoteStore(published.query_url, graphs=[])) is None
+    assert main([*build, "--query-url", published.query_url]) == 0
+    snapshot = json.loads((session_settings.current_build / "snapshot" / "snapshot.json").read_text())["id"]
+    assert published_snapshot(RemoteStore(published.query_url, graphs=[])) == snapshot
+
+
 @pytest.mark.parametrize(("group", "name"), NAMED, ids=[f"{g}/{n}" for g, n in NAMED])
 def test_named_query_gives_the_same_answers_on_the_server(group: str, name: str, remote: RemoteStore,
                                                           store: GraphStore) -> None:

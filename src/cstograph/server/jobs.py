@@ -177,7 +177,8 @@ def parse_posted(body: bytes, media_type: str) -> list[ox.Quad]:
         # document type declarations bring external and recursive entities: refused outright (cf. defusedxml)
         raise PostedDataError("RDF/XML with a document type declaration (<!DOCTYPE …>) is not accepted")
     try:
-        quads = list(ox.parse(body, format=fmt, base_iri="urn:cstograph:posted:"))
+        # blank nodes renamed: a posted _:label never joins a blank node of the project's (their labels are public)
+        quads = list(ox.parse(body, format=fmt, base_iri="urn:cstograph:posted:", rename_blank_nodes=True))
     except SyntaxError as exc:
         raise PostedDataError(f"the posted data does not parse: {exc}") from exc
     except (ValueError, UnicodeDecodeError) as exc:

@@ -45,6 +45,10 @@ _TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 class RemoteError(CstographError):
     """The remote SPARQL server refused or failed a request (the message gives its status and answer)."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 class RemoteTriples:
     """The triples of a CONSTRUCT / DESCRIBE answered by a remote server, with the interface of
@@ -216,7 +220,7 @@ class RemoteStore:
             return 400, ctype, data[:2000]
         if resp.status >= 300:
             answer = data[:2000].decode("utf-8", "replace").strip()
-            raise RemoteError(f"{method} {url}: {resp.status} {resp.reason}: {answer}")
+            raise RemoteError(f"{method} {url}: {resp.status} {resp.reason}: {answer}", resp.status)
         return resp.status, ctype, data
 
     def _post_query(self, sparql: str, accept: str, *, default: Sequence[str] | None,
@@ -388,9 +392,15 @@ class RemoteStore:
             raise RemoteError(f"PUT {url}: 400: {body.decode('utf-8', 'replace')}")
         return status
 
-    def delete_graph(self, graph_store_url: str, graph: str) -> int:
-        """Remove one named graph (Graph Store HTTP Protocol §5.4)."""
-        status, _, _ = self.request(_with_query(graph_store_url, {"graph": graph}), method="DELETE")
+    def delete_graph(self, graph_store_url: str, graph: str, *, missing_ok: bool = False) -> int:
+        """Remove one named graph (Graph Store HTTP Protocol §5.4); with ``missing_ok``, a graph the server
+        does not have (404) is not an error."""
+        try:
+            status, _, _ = self.request(_with_query(graph_store_url, {"graph": graph}), method="DELETE")
+        except RemoteError as exc:
+            if missing_ok and exc.status == 404:
+                return 404
+            raise
         return status
 
 
