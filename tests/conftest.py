@@ -126,13 +126,13 @@ def start_server(args: list[str], log: Path, *, ready_path: str = "/health", tim
     raise RuntimeError(f"server did not start in {timeout}s:\n{log.read_text(errors='replace')}")
 
 
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
+def stop_process(proc: subprocess.Popen[bytes], *, timeout: float = 15) -> None:
     """Stop a process started with ``start_new_session=True``: its whole process group, by PID
-    (SIGTERM, then SIGKILL if it is still running after 15 s)."""
+    (SIGTERM, then SIGKILL if it is still running after ``timeout`` seconds)."""
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)

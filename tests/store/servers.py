@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, require_tool
+from tests.conftest import free_port, require_tool, stop_process
 
 
 @dataclass(frozen=True)
@@ -46,14 +45,8 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 9
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group we started (by PID), then SIGKILL after 20 s."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+    """Stop a server we started (its process group, by PID); Virtuoso may take up to 20 s to checkpoint."""
+    stop_process(proc, timeout=20)
 
 
 def oxigraph_cli() -> str:

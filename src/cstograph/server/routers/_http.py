@@ -10,10 +10,11 @@ import werkzeug.wrappers
 from flask import Response, request
 
 from ..caching import etag_for, not_modified, with_validators
+from ..errors import ProtocolError
 from ..negotiation import Format
 from ..state import get_state
 
-__all__ = ["cached", "vary"]
+__all__ = ["cached", "requested_language", "vary"]
 
 
 R = TypeVar("R", bound=werkzeug.wrappers.Response)
@@ -42,3 +43,11 @@ def cached(fmt: Format | str, make: Callable[[], bytes], *parts: object, status:
     body = state.rendered.get_or_make(etag, render)
     assert isinstance(body, bytes)
     return with_validators(Response(body, status=status, content_type=media), etag)
+
+
+def requested_language() -> str:
+    """The ``lang`` parameter of pages and APIs: ``en`` (the default) or ``ru``; anything else is a 400."""
+    lang = request.args.get("lang", "en")
+    if lang not in ("en", "ru"):
+        raise ProtocolError(400, f"'lang' must be en or ru, got {lang!r}")
+    return lang

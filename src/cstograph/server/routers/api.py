@@ -10,6 +10,7 @@ from flask import Blueprint, Response, request
 from ..errors import ProtocolError
 from ..state import get_state
 from ..views.links import link_target
+from ._http import requested_language
 
 __all__ = ["bp"]
 
@@ -21,13 +22,6 @@ MAX_LABELS = 500
 
 def _json(value: object) -> Response:
     return Response(json.dumps(value, ensure_ascii=False), content_type="application/json")
-
-
-def _language() -> str:
-    language = request.args.get("lang", "en")
-    if language not in ("en", "ru"):
-        raise ProtocolError(400, f"'lang' must be en or ru, got {language!r}")
-    return language
 
 
 @bp.route("/search")
@@ -45,7 +39,7 @@ def search() -> Response:
     if not 1 <= limit <= MAX_LIMIT:
         raise ProtocolError(400, f"'limit' must be between 1 and {MAX_LIMIT}")
     state = get_state()
-    language = _language()
+    language = requested_language()
     hits = state.search.search(text, language=language, limit=limit, types=request.args.getlist("type"))
     base = state.config.iri_base
     return _json({"query": text, "results": [
@@ -60,7 +54,7 @@ def labels() -> Response:
     if len(iris) > MAX_LABELS:
         raise ProtocolError(400, f"at most {MAX_LABELS} 'iri' values at once")
     state = get_state()
-    language = _language()
+    language = requested_language()
     base = state.config.iri_base
     out = {}
     for iri in iris:

@@ -29,7 +29,7 @@ from ..services.timeline import timeline_data
 from ..state import get_state
 from ..views.rdf import serialize_triples
 from ..views.timeline_svg import render_svg
-from ._http import cached, vary
+from ._http import cached, requested_language, vary
 
 __all__ = ["bp"]
 
@@ -64,13 +64,6 @@ def _split_suffix(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
-def _lang() -> str:
-    lang = request.args.get("lang", "en")
-    if lang not in ("en", "ru"):
-        raise ProtocolError(400, f"'lang' must be en or ru, got {lang!r}")
-    return lang
-
-
 @bp.route("/id/")
 def kinds() -> Response:
     """Every kind of resource, with how many there are."""
@@ -83,7 +76,7 @@ def kinds() -> Response:
 def kind_list(kind: str) -> Response:
     """The resources of one kind, by label; events by year."""
     state = get_state()
-    lang = _lang()
+    lang = requested_language()
     views = state.kinds.members(kind, lang=lang)
     if not views:
         raise ProtocolError(404, f"no resources of kind {kind!r}; see /id/ for the kinds")
@@ -99,7 +92,7 @@ def search_page() -> Response:
     q = request.args.get("q", "").strip()
     if len(q) > 200:
         raise ProtocolError(400, "the search text is longer than 200 characters")
-    lang = _lang()
+    lang = requested_language()
     hits = state.search.search(q, language=lang, limit=50) if q else []
     base = state.config.iri_base
     from ..views.links import link_target
@@ -125,7 +118,7 @@ def resource(kind: str, rest: str) -> werkzeug.wrappers.Response:
         raise ProtocolError(404, f"no resource {iri}")
     fmt = DOCUMENT_SUFFIXES[ext]
     if fmt is HTML_FORMAT:
-        lang = _lang()
+        lang = requested_language()
         return cached("text/html; charset=utf-8", lambda: _resource_page(iri, lang), lang)
     response = cached(fmt, lambda: serialize_triples(resources.bounded_description(iri), fmt))
     response.headers["Content-Location"] = f"/id/{kind}/{slug}.{ext}"
@@ -183,7 +176,7 @@ def ontology_term(term: str) -> werkzeug.wrappers.Response:
 @bp.route("/")
 def home() -> Response:
     state = get_state()
-    lang = _lang()
+    lang = requested_language()
     return cached("text/html; charset=utf-8",
                   lambda: render_template("home.html", **state.site.home(lang)).encode("utf-8"), lang)
 
@@ -201,7 +194,7 @@ def timeline() -> Response:
         today = dt.date.fromisoformat(today_arg) if today_arg else dt.date.today()
     except ValueError:
         raise ProtocolError(400, f"'today' must be a date as YYYY-MM-DD, got {today_arg!r}") from None
-    lang = _lang()
+    lang = requested_language()
 
     def draw() -> bytes:
         data = timeline_data(state.resources, subjects, today=today, lang=lang)
