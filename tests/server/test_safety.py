@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import Canary, RunningServer
+from ..conftest import Canary, RunningServer, start_server, stop_server
 from .conftest import REQUEST_TIMEOUT, TIMEOUT, Reply, query, request
 
 HANG = TIMEOUT + 5.0
@@ -185,6 +185,27 @@ def test_any_process_death_is_survived(hostile_server: RunningServer, title: str
     reply = healthy(hostile_server, within=30)
     assert json.loads(reply.body)["results"]["bindings"]
     assert request(hostile_server, "GET", "/metrics", timeout=5).status == 200  # no lock left held
+
+
+def test_sigterm_to_the_root_alone_stops_the_whole_tree(dataset_file: Path, tmp_path: Path) -> None:
+    """What ``docker stop`` or ``kill PID`` does: SIGTERM to the root process only (not its group). The root
+    stops its children and exits 0; no process of the tree is left, and the port is free again."""
+    server = start_server(["--data", str(dataset_file), "--query-processes", "2"], tmp_path / "server.log")
+    try:
+        tree = processes(server)
+        assert len(tree) >= 5  # root, pools, sandboxes, arbiter, workers
+        os.kill(server.process.pid, signal.SIGTERM)
+        assert server.process.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in tree if Path(f"/proc/{pid}").exists()] == []
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.socket() as again:
+            again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            again.bind(("127.0.0.1", port))
+    finally:
+        stop_server(server)
 
 
 # --- fairness under load ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import socket
@@ -116,6 +117,13 @@ def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Pa
         nonlocal stopping
         stopping = True
 
+    # Signals wake the loop through a pipe: a handler alone would not, since Python retries the interrupted
+    # wait (PEP 475) and a SIGTERM to this process only would then wait for a child to end first.
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     set_title("cstograph: serve (root)")
@@ -123,17 +131,16 @@ def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Pa
         _start(child)
     announce(f"serving {len(store)} quads on http://{web.host}:{web.port}/sparql")
     while not stopping:
-        try:
-            pid, status = os.waitpid(-1, 0)
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            break
-        for child in children:
-            if child.pid == pid and not stopping:
-                print(f"cstograph: the {child.name} (pid {pid}) ended ({_describe(status)}); restarting it",
-                      file=sys.stderr, flush=True)
-                _start(child)
+        with contextlib.suppress(InterruptedError):
+            select.select([wake_r], [], [], 5.0)
+        with contextlib.suppress(BlockingIOError):
+            os.read(wake_r, 4096)
+        for pid, status in _ended():
+            for child in children:
+                if child.pid == pid and not stopping:
+                    print(f"cstograph: the {child.name} (pid {pid}) ended ({_describe(status)}); restarting it",
+                          file=sys.stderr, flush=True)
+                    _start(child)
     return _stop(children)
 
 
@@ -161,6 +168,19 @@ def _listen_tcp(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _ended() -> list[tuple[int, int]]:
+    """(pid, status) of every child that has ended since the last look (none waits)."""
+    ended = []
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return ended
+        if pid == 0:
+            return ended
+        ended.append((pid, status))
+
+
 def _start(child: _Child) -> None:
     now = time.monotonic()
     child.restarts = [t for t in child.restarts if now - t < 10.0]
@@ -169,8 +189,9 @@ def _start(child: _Child) -> None:
     child.restarts.append(now)
     pid = os.fork()
     if pid == 0:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.set_wakeup_fd(-1)  # the root's pipe is not the child's
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+            signal.signal(sig, signal.SIG_DFL)
         try:
             child.start()
         except SystemExit as exc:
