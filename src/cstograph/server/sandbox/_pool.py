@@ -7,15 +7,17 @@ priority once it runs long, and a crash that takes nobody else with it. Nothing 
 serving workers and the pool but a listening Unix socket, and a job's only lock — a *long-job slot* — is
 an ``flock`` that the kernel releases when its holder dies, so no dying process can leave anything held.
 
-Life of a job in a pool process (one job at a time; many processes accept on one socket)::
+Life of a job in a pool process (one job at a time; many processes accept on one socket). Its *job thread*
+(large stack) does the job's whole path, so a short job crosses no thread inside the process::
 
     accept → read the request frame → arm a kernel timer (deadline + grace: SIGALRM kills the process)
-    → run the job in a thread with a large stack, waiting for it:
-        · done before using ``slow_after`` s of CPU → answer
-        · used ``slow_after`` s of CPU          → take a long-job slot (flock) and lower the job's priority;
-                                                  no slot free → answer STOPPED (busy) and exit
-        · still running at the deadline         → answer STOPPED (timeout) and exit
-    → disarm the timer, answer; a process that ran a long job exits after answering (a fresh one replaces it)
+    → run the job → disarm the timer → answer; a process that ran a long job exits after answering
+
+and its main thread, the *watchdog*, looks at the running job every 20 ms (an idle one sleeps until woken):
+
+    · used ``slow_after`` s of CPU → take a long-job slot (flock) and lower the job thread's priority;
+                                     no slot free → answer STOPPED (busy) and exit
+    · still running at the deadline → answer STOPPED (timeout) and exit
 
 The pool's supervisor forks the processes and forks a new one for each that ends, whatever the cause.
 """
@@ -115,66 +117,12 @@ def _address_space() -> int:
     return 0
 
 
-class _JobThread:
-    """The one thread that runs jobs in a pool process, with a stack large enough for deep evaluations."""
-
-    def __init__(self, handler: Handler, stack_mb: int) -> None:
-        self._handler = handler
-        self._job: Frame | None = None
-        self._answer: Frame | None = None
-        self._ready = threading.Event()
-        self._started = threading.Event()
-        self.done = threading.Event()
-        self.native_id = 0
-        self._clock = 0
-        self._cpu_at_submit = 0.0
-        previous = threading.stack_size(stack_mb * 1024 * 1024)
-        try:
-            threading.Thread(target=self._run, name="cstograph-job", daemon=True).start()
-        finally:
-            threading.stack_size(previous)
-        self._started.wait()
-
-    def _run(self) -> None:
-        self.native_id = threading.get_native_id()
-        self._clock = time.pthread_getcpuclockid(threading.get_ident())
-        self._started.set()
-        while True:
-            self._ready.wait()
-            self._ready.clear()
-            job = self._job
-            assert job is not None
-            try:
-                self._answer = self._handler(job)
-            except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
-                traceback.print_exc(file=sys.stderr)
-                self._answer = Frame(Kind.REFUSED, {"status": 400,
-                                                    "message": f"the job failed: {type(exc).__name__}: {exc}"})
-            self.done.set()
-
-    def cpu_seconds(self) -> float:
-        """CPU time the job thread has used on the current job."""
-        return time.clock_gettime(self._clock) - self._cpu_at_submit
-
-    def submit(self, job: Frame) -> None:
-        self._cpu_at_submit = time.clock_gettime(self._clock)
-        self._job = job
-        self._answer = None
-        self.done.clear()
-        self._ready.set()
-
-    @property
-    def answer(self) -> Frame:
-        assert self._answer is not None
-        return self._answer
-
-
 class _Slots:
-    """Long-job slots: one file per slot, held with ``flock`` (released by the kernel if the holder dies)."""
+    """Long-job slots: one file per slot, held with ``flock``. A process that took one ends after its job, and
+    the kernel releases the lock then — whatever way the process ends."""
 
     def __init__(self, spec: PoolSpec) -> None:
         self._fds = [os.open(spec.slot_path(i), os.O_RDWR | os.O_CREAT, 0o600) for i in range(spec.limits.long_slots)]
-        self._held: int | None = None
 
     def take(self) -> bool:
         for fd in self._fds:
@@ -182,14 +130,161 @@ class _Slots:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 continue
-            self._held = fd
             return True
         return False
 
-    def release(self) -> None:
-        if self._held is not None:
-            fcntl.flock(self._held, fcntl.LOCK_UN)
-            self._held = None
+
+@dataclass(slots=True)
+class _Running:
+    """The job a pool process is running, as its two threads share it (under :attr:`_Sandbox.lock`)."""
+
+    conn: socket.socket
+    deadline: float
+    #: CPU time of the job thread when the job began.
+    cpu_at_start: float
+    #: Whether it holds a long-job slot (and runs at lower priority): the process ends after answering.
+    long: bool = False
+    #: Whether an answer was claimed: by the job thread (its result) or by the watchdog (STOPPED). One only.
+    answered: bool = False
+
+
+class _Sandbox:
+    """One pool process. Its *job thread* (large stack) does a job's whole path — accept, read the request,
+    run, answer — so a short job crosses no thread inside the process. Its *main thread* is the watchdog: it
+    looks at the running job every ``_WATCH`` seconds (nothing wakes it per job) and, at the deadline or
+    when no long-job slot is free, answers STOPPED itself and ends the process; the kernel timer, armed by the
+    job thread, ends a process whose watchdog cannot get the interpreter."""
+
+    #: How often the watchdog looks at a running job (seconds); when idle it waits to be woken instead.
+    _WATCH = 0.02
+
+    def __init__(self, spec: PoolSpec, listener: socket.socket, handler: Handler) -> None:
+        self.spec = spec
+        self.limits = spec.limits
+        self.listener = listener
+        self.handler = handler
+        self.lock = threading.Lock()
+        self.running: _Running | None = None
+        #: Set by the job thread when a job begins while the watchdog idles (it then polls until idle again).
+        self.wake = threading.Event()
+        self.watchdog_idle = True
+        self.slots = _Slots(spec)
+        self._thread_clock = 0
+        self._thread_id = 0
+        started = threading.Event()
+        previous = threading.stack_size(self.limits.stack_mb * 1024 * 1024)
+        try:
+            self.thread = threading.Thread(target=self._jobs, args=(started,), name="cstograph-job", daemon=True)
+            self.thread.start()
+        finally:
+            threading.stack_size(previous)
+        started.wait()
+
+    # --- the job thread ----------------------------------------------------------------------------------
+    def _jobs(self, started: threading.Event) -> None:
+        self._thread_id = threading.get_native_id()
+        self._thread_clock = time.pthread_getcpuclockid(threading.get_ident())
+        started.set()
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except InterruptedError:
+                continue
+            try:
+                self._one(conn)
+            finally:
+                conn.close()
+
+    def _one(self, conn: socket.socket) -> None:
+        limits = self.limits
+        try:
+            request = read_frame(conn, deadline=time.monotonic() + 5.0, max_body=limits.max_request_bytes)
+        except (OSError, TimeoutError):
+            return
+        deadline = float(request.header.get("deadline", time.monotonic() + 5.0))  # type: ignore[arg-type]
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return  # the client stopped waiting while the job queued
+        signal.setitimer(signal.ITIMER_REAL, left + limits.grace)
+        running = _Running(conn, deadline, time.clock_gettime(self._thread_clock))
+        with self.lock:
+            self.running = running
+            wake = self.watchdog_idle
+            self.watchdog_idle = False
+        if wake:
+            self.wake.set()
+        try:
+            answer = self.handler(request)
+        except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
+            traceback.print_exc(file=sys.stderr)
+            answer = Frame(Kind.REFUSED, {"status": 400, "message": f"the job failed: {type(exc).__name__}: {exc}"})
+        with self.lock:
+            self.running = None
+            mine = not running.answered
+            running.answered = True
+        if not mine:  # the watchdog answered STOPPED and is ending the process
+            threading.Event().wait()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        with contextlib.suppress(OSError):
+            conn.settimeout(10.0)
+            write_frame(conn, answer)
+        if running.long:  # its thread's priority stays lowered: a fresh process replaces this one
+            conn.close()
+            os._exit(0)
+
+    # --- the watchdog (main thread) ------------------------------------------------------------------------
+    def watch(self) -> None:
+        """Never returns: the process ends by ``os._exit`` (here or in the job thread), or by a signal. Polls
+        while jobs come (a job that began is looked at within ``_WATCH`` s); after a second without one it
+        waits until the job thread wakes it, so an idle pool costs nothing."""
+        busy_at = time.monotonic()
+        while True:
+            if not self.thread.is_alive():
+                os._exit(1)
+            with self.lock:
+                running = self.running
+                now = time.monotonic()
+                if running is not None:
+                    busy_at = now
+                elif now - busy_at > 1.0:
+                    self.watchdog_idle = True
+                idle = self.watchdog_idle
+            if running is not None:
+                self._check(running)
+            if idle:
+                self.wake.wait(1.0)
+                self.wake.clear()
+            else:
+                time.sleep(self._WATCH)
+
+    def _check(self, running: _Running) -> None:
+        """Stop a job past its deadline; give a job that has used ``slow_after`` s of CPU a long-job slot and a
+        lower priority, or stop it as busy when no slot is free. CPU, not wall time, so that a cheap query
+        slowed down by a busy machine is not mistaken for a runaway."""
+        limits = self.limits
+        if time.monotonic() >= running.deadline:
+            self._stop(running, "timeout", "the job ran past its time limit")
+            return
+        if running.long or time.clock_gettime(self._thread_clock) - running.cpu_at_start < limits.slow_after:
+            return
+        if not self.slots.take():
+            self._stop(running, "busy", f"too many long-running jobs at once (the limit is {limits.long_slots}); "
+                                        "retry later")
+            return
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self._thread_id, limits.nice)
+        with self.lock:
+            running.long = True
+
+    def _stop(self, running: _Running, reason: str, message: str) -> None:
+        with self.lock:
+            if running.answered:
+                return  # the job thread's answer went first
+            running.answered = True
+        with contextlib.suppress(OSError):
+            running.conn.settimeout(1.0)
+            write_frame(running.conn, _stopped(reason, message))
+        os._exit(0)
 
 
 def _stopped(reason: str, message: str) -> Frame:
@@ -197,8 +292,7 @@ def _stopped(reason: str, message: str) -> Frame:
 
 
 def _serve_jobs(spec: PoolSpec, listener: socket.socket, handler: Handler) -> None:
-    """The loop of one pool process: one job at a time until told to exit (or made to)."""
-    limits = spec.limits
+    """A pool process: one job at a time until it must exit (or is made to)."""
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the kernel timer's signal ends the process
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the root stops us
@@ -206,59 +300,11 @@ def _serve_jobs(spec: PoolSpec, listener: socket.socket, handler: Handler) -> No
     die_with_parent()
     set_title(f"cstograph: {spec.name} sandbox")
     _prefer_as_oom_victim(800)
-    jobs = _JobThread(handler, limits.stack_mb)
-    ceiling = _address_space() + limits.memory_mb * 1024 * 1024
+    sandbox = _Sandbox(spec, listener, handler)
+    ceiling = _address_space() + spec.limits.memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
-    slots = _Slots(spec)
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except InterruptedError:
-            continue
-        with conn:
-            try:
-                request = read_frame(conn, deadline=time.monotonic() + 5.0, max_body=limits.max_request_bytes)
-            except (OSError, TimeoutError):
-                continue
-            deadline = float(request.header.get("deadline", time.monotonic() + 5.0))  # type: ignore[arg-type]
-            left = deadline - time.monotonic()
-            if left <= 0:
-                continue  # the client stopped waiting while the job queued
-            signal.setitimer(signal.ITIMER_REAL, left + limits.grace)
-            answer, must_exit = _run_job(jobs, slots, request, deadline, limits)
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            with contextlib.suppress(OSError):
-                conn.settimeout(10.0)
-                write_frame(conn, answer)
-        if must_exit:
-            os._exit(0)
-
-
-def _run_job(jobs: _JobThread, slots: _Slots, request: Frame, deadline: float,
-             limits: PoolLimits) -> tuple[Frame, bool]:
-    """(answer, whether this process must exit after answering).
-
-    A job is *long* once its thread has used ``slow_after`` seconds of CPU — CPU, not wall time, so that a
-    cheap query slowed down by a busy machine is not mistaken for a runaway."""
-    jobs.submit(request)
-    while True:
-        if jobs.done.wait(max(0.0, min(0.05, deadline - time.monotonic()))):
-            return jobs.answer, False
-        if time.monotonic() >= deadline:
-            return _stopped("timeout", "the job ran past its time limit"), True
-        if jobs.cpu_seconds() >= limits.slow_after:
-            break
-    if not slots.take():
-        return _stopped("busy", f"too many long-running jobs at once (the limit is {limits.long_slots}); "
-                                "retry later"), True
-    with contextlib.suppress(OSError):
-        os.setpriority(os.PRIO_PROCESS, jobs.native_id, limits.nice)
-    finished = jobs.done.wait(max(0.0, deadline - time.monotonic()))
-    slots.release()
-    if not finished:
-        return _stopped("timeout", "the job ran past its time limit"), True
-    return jobs.answer, True  # its thread's priority stays lowered: a fresh process replaces this one
+    sandbox.watch()
 
 
 def run_supervisor(spec: PoolSpec, listener: socket.socket) -> None:

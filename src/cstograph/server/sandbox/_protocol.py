@@ -43,43 +43,63 @@ class Frame:
     body: bytes = b""
 
 
+#: Bodies up to this size are sent with their frame's head in one call (one segment, one wake-up).
+_JOIN_BELOW = 256 * 1024
+#: What one read asks for: a small frame arrives whole in one call.
+_READ_SIZE = 64 * 1024
+
+
 def write_frame(sock: socket.socket, frame: Frame) -> None:
     header = json.dumps(frame.header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    sock.sendall(_PREFIX.pack(frame.kind, len(header)) + header + _LENGTH.pack(len(frame.body)))
-    if frame.body:
+    head = _PREFIX.pack(frame.kind, len(header)) + header + _LENGTH.pack(len(frame.body))
+    if len(frame.body) <= _JOIN_BELOW:
+        sock.sendall(head + frame.body)
+    else:
+        sock.sendall(head)
         sock.sendall(frame.body)
 
 
-def _read_exactly(sock: socket.socket, size: int, deadline: float | None) -> bytes:
-    chunks: list[bytes] = []
-    remaining = size
-    while remaining:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("no answer before the deadline")
-            sock.settimeout(left)
-        chunk = sock.recv(min(remaining, 1 << 20))
-        if not chunk:
-            raise FrameError("the peer closed the connection")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+class _Reader:
+    """Reads a frame from a socket that carries one frame each way (what the peer sends after it is never
+    asked for), with as few calls as the data allows, and a deadline for the whole frame."""
+
+    def __init__(self, sock: socket.socket, deadline: float | None) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._buffer = bytearray()
+        self._offset = 0
+
+    def take(self, size: int) -> bytes:
+        while len(self._buffer) - self._offset < size:
+            if self._deadline is not None:
+                left = self._deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no answer before the deadline")
+                self._sock.settimeout(left)
+            missing = size - (len(self._buffer) - self._offset)
+            chunk = self._sock.recv(min(max(missing, _READ_SIZE), 1 << 20))
+            if not chunk:
+                raise FrameError("the peer closed the connection")
+            self._buffer += chunk
+        out = bytes(self._buffer[self._offset:self._offset + size])
+        self._offset += size
+        return out
 
 
 def read_frame(sock: socket.socket, *, deadline: float | None = None, max_body: int = 1 << 31) -> Frame:
     """Read one frame; raises :class:`FrameError` (closed, malformed) or :class:`TimeoutError`."""
-    kind, header_size = _PREFIX.unpack(_read_exactly(sock, _PREFIX.size, deadline))
+    reader = _Reader(sock, deadline)
+    kind, header_size = _PREFIX.unpack(reader.take(_PREFIX.size))
     if header_size > MAX_HEADER:
         raise FrameError(f"frame header of {header_size} bytes")
     try:
-        header = json.loads(_read_exactly(sock, header_size, deadline)) if header_size else {}
+        header = json.loads(reader.take(header_size)) if header_size else {}
     except ValueError as exc:
         raise FrameError(f"malformed frame header: {exc}") from exc
-    (body_size,) = _LENGTH.unpack(_read_exactly(sock, _LENGTH.size, deadline))
+    (body_size,) = _LENGTH.unpack(reader.take(_LENGTH.size))
     if body_size > max_body:
         raise FrameError(f"frame body of {body_size} bytes")
-    body = _read_exactly(sock, body_size, deadline) if body_size else b""
+    body = reader.take(body_size) if body_size else b""
     if not isinstance(header, dict):
         raise FrameError("frame header is not an object")
     return Frame(kind, header, body)
