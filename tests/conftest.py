@@ -138,6 +138,23 @@ def stop_process(proc: subprocess.Popen[bytes], *, timeout: float = 15) -> None:
             proc.wait(timeout=5)
 
 
+def server_processes(server: RunningServer) -> dict[int, str]:
+    """pid → title of the server's processes (its session: started with ``start_new_session``)."""
+    sid = server.process.pid
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry.name)) != sid:
+                continue
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+        except (OSError, ProcessLookupError):
+            continue
+        found[int(entry.name)] = title
+    return found
+
+
 def stop_server(server: RunningServer) -> None:
     """Stop the server's whole process group by PID."""
     stop_process(server.process)

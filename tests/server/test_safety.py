@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import Canary, RunningServer, start_server, stop_server
+from ..conftest import Canary, RunningServer, server_processes, start_server, stop_server
 from .conftest import REQUEST_TIMEOUT, TIMEOUT, Reply, query, request
 
 HANG = TIMEOUT + 5.0
@@ -30,25 +30,8 @@ CHEAP = "SELECT ?s WHERE { ?s a <https://w3id.org/cstograph/ontology#State> } LI
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
-def processes(server: RunningServer) -> dict[int, str]:
-    """pid → title of the server's processes (its session: started with ``start_new_session``)."""
-    sid = server.process.pid
-    found: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if os.getsid(int(entry.name)) != sid:
-                continue
-            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
-        except (OSError, ProcessLookupError):
-            continue
-        found[int(entry.name)] = title
-    return found
-
-
 def pids_titled(server: RunningServer, title: str) -> list[int]:
-    return sorted(pid for pid, t in processes(server).items() if t.startswith(title))
+    return sorted(pid for pid, t in server_processes(server).items() if t.startswith(title))
 
 
 def busy_sandbox(server: RunningServer) -> int:
@@ -192,7 +175,7 @@ def test_sigterm_to_the_root_alone_stops_the_whole_tree(dataset_file: Path, tmp_
     stops its children and exits 0; no process of the tree is left, and the port is free again."""
     server = start_server(["--data", str(dataset_file), "--query-processes", "2"], tmp_path / "server.log")
     try:
-        tree = processes(server)
+        tree = server_processes(server)
         assert len(tree) >= 5  # root, pools, sandboxes, arbiter, workers
         os.kill(server.process.pid, signal.SIGTERM)
         assert server.process.wait(timeout=30) == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -22,7 +23,7 @@ from cstograph.namespaces import GRAPH
 from cstograph.pipeline import BuildResult
 from cstograph.queries import load_queries
 from cstograph.store import GraphStore, RemoteStore, StoreLocation, named_substitutions
-from tests.conftest import PROJECT_DIR, start_server, stop_server
+from tests.conftest import PROJECT_DIR, server_processes, start_server, stop_server
 
 from .servers import Server, oxigraph_server, virtuoso_server
 
@@ -184,6 +185,39 @@ def test_the_front_opens_the_snapshot_of_the_build_it_published(front: str, publ
     _, headers, _ = _get(front.removesuffix("/sparql") + "/.well-known/void", "text/turtle")
     etag = {k.lower(): v for k, v in headers.items()}["etag"]
     assert etag.startswith(f'W/"{snapshot}-'), etag
+
+
+def test_the_front_sends_queries_itself_and_stops_them_at_the_limit(published: Server, session_settings: Settings,
+                                                                   store: GraphStore, tmp_path: Path) -> None:
+    """A remote store's server evaluates, so the front runs no query sandbox: its web workers send each query
+    themselves, waiting at most the query's time limit (then 503, the server being left to finish it). Cheap
+    queries and CONSTRUCT answer as before, and so does the rest of the front."""
+    if published.name != "oxigraph":
+        pytest.skip("the runaway below is sized for oxigraph serve (Virtuoso plans it differently)")
+    server = start_server(["--store", published.query_url, "--result-cache-mb", "0", "--timeout", "1"],
+                          tmp_path / "front.log", timeout=240,
+                          global_args=["--build-dir", str(session_settings.build_dir)])
+    try:
+        titles = list(server_processes(server).values())
+        assert not [t for t in titles if "query sandbox" in t or "query pool" in t], titles
+        assert [t for t in titles if "validation pool" in t], titles  # posted data is still parsed in a sandbox
+        runaway = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?a a ?c } GRAPH ?g2 { ?d a ?t } }")  # seconds there
+        started = time.monotonic()
+        status, _, body = _post(server.sparql, [("query", runaway)], "application/sparql-results+json")
+        assert status == 503 and b"time limit of 1 s" in body, body[:300]
+        assert time.monotonic() - started < 6  # not the seconds the server takes: the limit (+ a noisy machine)
+        construct = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t FILTER(?t = <https://w3id.org/cstograph/ontology#State>) }"
+        status, ctype, body = _post(server.sparql, [("query", construct)], "text/turtle")
+        assert status == 200 and ctype.startswith("text/turtle"), body[:300]
+        result = store.query(construct)
+        assert isinstance(result, ox.QueryTriples)
+        expected = {ox.Quad(*t) for t in result}
+        assert expected and set(ox.parse(body, format=ox.RdfFormat.TURTLE)) == expected
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/cstograph/ontology#State> }"
+        status, _, body = _post(server.sparql, [("query", query)], "application/sparql-results+json")
+        assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == len(expected)
+    finally:
+        stop_server(server)
 
 
 def test_store_location_reads_urls_and_folders(tmp_path: Path) -> None:

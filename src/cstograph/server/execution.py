@@ -1,18 +1,20 @@
-"""Where untrusted jobs run: in a sandbox pool (serving), or in a thread of this process (tests, the
-development server, library use). Both answer frames and raise the same exceptions, so the routes and
-services do not know which runs them."""
+"""Where untrusted jobs run: in a sandbox pool (serving), in the calling thread when the work happens in
+another server (serving a remote store), or in a thread of this process (tests, the development server,
+library use). All answer frames and raise the same exceptions, so the routes and services do not know
+which runs them."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .limits import QueryRunner, QueryTimeout
-from .sandbox import Frame, Handler, JobStopped, PoolClient
+from .sandbox import Frame, Handler, JobStopped, Kind, PoolClient
 
-__all__ = ["Executor", "PoolExecutor", "ThreadExecutor"]
+__all__ = ["DirectExecutor", "Executor", "PoolExecutor", "ThreadExecutor"]
 
 
 class Executor(Protocol):
@@ -31,6 +33,32 @@ class PoolExecutor:
 
 
 @dataclass
+class DirectExecutor:
+    """Runs jobs in the calling thread, at most ``limit`` at once in this process — for a remote store, whose
+    server evaluates the query: this process only sends it and waits on a socket whose timeout is the job's
+    deadline, so a sandbox process would add a hop and guard nothing (no engine runs here, answers are read
+    up to the byte cap). A job that finds no free place before its deadline is stopped as busy."""
+
+    handler: Handler
+    limit: int
+    _places: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._places = threading.BoundedSemaphore(max(1, self.limit))
+
+    def run(self, header: dict[str, object], body: bytes = b"", *, deadline: float) -> Frame:
+        if not self._places.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise JobStopped("busy", f"too many queries at once (the limit is {self.limit}); retry later")
+        try:
+            answer = self.handler(Frame(Kind.REQUEST, {**header, "deadline": deadline}, body))
+        finally:
+            self._places.release()
+        if answer.kind == Kind.STOPPED:
+            raise JobStopped(str(answer.header.get("reason", "timeout")), str(answer.header.get("message", "")))
+        return answer
+
+
+@dataclass
 class ThreadExecutor:
     """Runs jobs in threads of this process. No isolation: a runaway keeps its thread until it ends."""
 
@@ -40,8 +68,6 @@ class ThreadExecutor:
     _runner: QueryRunner = field(default_factory=QueryRunner, init=False)
 
     def run(self, header: dict[str, object], body: bytes = b"", *, deadline: float) -> Frame:
-        import time
-
         with self._lock:
             if self._handler is None:
                 self._handler = self.prepare()

@@ -10,6 +10,7 @@ not allow-listed, and posted data is parsed by Oxigraph's parsers, which never l
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError
-from ..store import GraphStore, ProcessLocalStore, RemoteError, RemoteStore
+from ..store import GraphStore, ProcessLocalStore, RemoteError, RemoteStore, RemoteTriples
 from .limits import CappedWriter, ResultTooLarge, check_answer
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .sandbox import Frame, Handler, Kind
@@ -93,20 +94,29 @@ def _remote(store: GraphStore) -> RemoteStore | None:
     return target if isinstance(target, RemoteStore) else None
 
 
-def _run_query(store: GraphStore, job: QueryJob) -> Frame:
+def _run_query(store: GraphStore, job: QueryJob, deadline: float) -> Frame:
     subs = {name: decode_term(term) for name, term in (job.substitutions or {}).items()}
     fmt = _FORMATS[job.format]
     remote = _remote(store)
-    if remote is not None and isinstance(fmt.oxigraph, ox.QueryResultsFormat):
-        # the server's own serialisation, passed through (not read and written again), under the same caps
-        body = remote.query_results(job.query, format=fmt.oxigraph, max_bytes=job.max_bytes,
-                                    default_graph=job.default_graphs, named_graphs=job.named_graphs,
-                                    substitutions=subs or None, base_iri=job.base_iri, union_default_graph=job.union)
-        check_answer(body, fmt.short, max_bytes=job.max_bytes, max_rows=job.max_rows)
-        return Frame(Kind.OK, {"content_type": fmt.content_type}, body)
-    result = store.query(job.query, default_graph=job.default_graphs, named_graphs=job.named_graphs,
-                         substitutions=subs or None, base_iri=job.base_iri, union_default_graph=job.union)
-    if isinstance(result, ox.QueryTriples):
+    if remote is not None:  # the server evaluates; the time left bounds the exchange with it
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the job's time was up before it began")
+        if isinstance(fmt.oxigraph, ox.QueryResultsFormat):
+            # the server's own serialisation, passed through (not read and written again), under the same caps
+            body = remote.query_results(job.query, format=fmt.oxigraph, max_bytes=job.max_bytes,
+                                        default_graph=job.default_graphs, named_graphs=job.named_graphs,
+                                        substitutions=subs or None, base_iri=job.base_iri,
+                                        union_default_graph=job.union, timeout=left)
+            check_answer(body, fmt.short, max_bytes=job.max_bytes, max_rows=job.max_rows)
+            return Frame(Kind.OK, {"content_type": fmt.content_type}, body)
+        result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RemoteTriples = remote.query(
+            job.query, default_graph=job.default_graphs, named_graphs=job.named_graphs, substitutions=subs or None,
+            base_iri=job.base_iri, union_default_graph=job.union, timeout=left)
+    else:
+        result = store.query(job.query, default_graph=job.default_graphs, named_graphs=job.named_graphs,
+                             substitutions=subs or None, base_iri=job.base_iri, union_default_graph=job.union)
+    if isinstance(result, (ox.QueryTriples, RemoteTriples)):
         writer = CappedWriter(max_bytes=job.max_bytes)
     else:
         writer = CappedWriter(max_bytes=job.max_bytes, max_rows=job.max_rows, results_format=fmt.short)
@@ -123,8 +133,11 @@ def query_handler(store: GraphStore) -> Handler:
 
     def handle(frame: Frame) -> Frame:
         fields = {k: v for k, v in frame.header.items() if k not in ("job", "deadline")}
+        deadline = float(frame.header.get("deadline", time.monotonic() + 60.0))  # type: ignore[arg-type]
         try:
-            return _run_query(store, QueryJob(**fields))  # type: ignore[arg-type]
+            return _run_query(store, QueryJob(**fields), deadline)  # type: ignore[arg-type]
+        except TimeoutError:  # a remote store's server did not answer in time (before OSError: it is one)
+            return Frame(Kind.STOPPED, {"reason": "timeout", "message": "the job ran past its time limit"})
         except QuerySyntaxError as exc:
             return _refused(400, f"malformed query: {exc}")
         except ResultTooLarge as exc:

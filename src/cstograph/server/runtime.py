@@ -7,6 +7,10 @@
      ├── query pool ── sandbox processes × P     evaluate client queries (see :mod:`.sandbox`)
      └── validation pool ── sandbox processes    parse and validate posted data (imports pySHACL; the others do not)
 
+Fronting a remote store (``serve --store URL``) there is no query pool: the remote server evaluates, and the web
+workers send each query themselves (:class:`.execution.DirectExecutor`: the query's time limit is the socket's
+timeout, at most P queries at once per worker), a sandbox hop guarding nothing there.
+
 The store is loaded once, in the root, before anything forks: every process shares it copy-on-write. The
 root restarts whatever ends — a pool supervisor, the arbiter — and each of those restarts its own
 processes; no process holds anything another needs (no cross-process lock or semaphore), so any of them
@@ -32,10 +36,10 @@ from pathlib import Path
 from flask import Flask
 
 from ..snapshot import Snapshot
-from ..store import GraphStore
+from ..store import GraphStore, RemoteStore, StoreLocation
 from .app import create_app
 from .config import ServerConfig
-from .execution import PoolExecutor
+from .execution import DirectExecutor, Executor, PoolExecutor
 from .jobs import query_handler, validation_handler
 from .limits import Metrics
 from .sandbox import Handler, PoolClient, PoolSpec, die_with_parent, run_supervisor, set_title
@@ -87,8 +91,14 @@ def serving_app(config: ServerConfig, store: GraphStore, snapshot: Snapshot, run
                 ) -> tuple[Flask, list[tuple[PoolSpec, socket.socket]], Metrics]:
     """The app the web workers serve, wired to sandbox pools listening in ``run_dir`` (not started yet), and
     the metrics they share. Called in the root before anything forks: what it imports, every process has."""
-    query_spec = PoolSpec("query", run_dir, config.query_pool, lambda: query_handler(store))
-    pools: list[tuple[PoolSpec, socket.socket]] = [(query_spec, _listen_unix(query_spec.socket_path))]
+    pools: list[tuple[PoolSpec, socket.socket]] = []
+    queries: Executor
+    if _is_remote(store):  # its server evaluates: the web workers send the query themselves
+        queries = DirectExecutor(query_handler(store), limit=config.query_pool.size)
+    else:
+        query_spec = PoolSpec("query", run_dir, config.query_pool, lambda: query_handler(store))
+        pools.append((query_spec, _listen_unix(query_spec.socket_path)))
+        queries = PoolExecutor(PoolClient(query_spec.socket_path))
     validation = None
     shapes = config.shapes_folder
     if shapes is not None and shapes.is_dir():
@@ -97,9 +107,13 @@ def serving_app(config: ServerConfig, store: GraphStore, snapshot: Snapshot, run
         pools.append((validation_spec, _listen_unix(validation_spec.socket_path)))
         validation = PoolExecutor(PoolClient(validation_spec.socket_path))
     metrics = Metrics()
-    app = create_app(config, store, snapshot=snapshot, queries=PoolExecutor(PoolClient(query_spec.socket_path)),
-                     validation=validation, metrics=metrics)
+    app = create_app(config, store, snapshot=snapshot, queries=queries, validation=validation, metrics=metrics)
     return app, pools, metrics
+
+
+def _is_remote(store: object) -> bool:
+    location = getattr(store, "location", None)
+    return isinstance(store, RemoteStore) or (isinstance(location, StoreLocation) and location.kind == "url")
 
 
 def _serve(config: ServerConfig, store: GraphStore, web: WebOptions, run_dir: Path,
@@ -170,7 +184,7 @@ def _listen_tcp(host: str, port: int) -> socket.socket:
 
 def _ended() -> list[tuple[int, int]]:
     """(pid, status) of every child that has ended since the last look (none waits)."""
-    ended = []
+    ended: list[tuple[int, int]] = []
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)

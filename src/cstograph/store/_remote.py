@@ -24,6 +24,7 @@ import http.client
 import io
 import json
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -189,18 +190,25 @@ class RemoteStore:
         self.close()
 
     def request(self, url: str, *, method: str = "GET", body: bytes | None = None,
-                headers: Mapping[str, str] | None = None, limit: int | None = None) -> tuple[int, str, bytes]:
+                headers: Mapping[str, str] | None = None, limit: int | None = None,
+                timeout: float | None = None) -> tuple[int, str, bytes]:
         """One HTTP exchange on a kept-alive connection: (status, content type, body). Redirects are not
         followed (the operator named this server, not another). With ``limit``, at most ``limit + 1`` bytes of
-        the body are read (more: the connection is dropped). Raises :class:`RemoteError` for a failure
-        status other than 400 (which the caller reads), ``OSError`` when the server cannot be reached."""
+        the body are read (more: the connection is dropped). ``timeout`` (default: the store's) bounds the
+        connection and each read. Raises :class:`RemoteError` for a failure status other than 400 (which the
+        caller reads), ``TimeoutError`` past the timeout (the connection is then dropped), ``OSError`` when
+        the server cannot be reached."""
         all_headers = dict(headers or {})
         if self._auth:
             all_headers["Authorization"] = self._auth
         parts = urllib.parse.urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        wait = self.timeout if timeout is None else max(0.001, timeout)
         for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile: once more on a new one
             conn = self._connection(parts.scheme, parts.netloc, fresh=attempt == 2)
+            conn.timeout = wait  # (for a connection opened now)
+            if conn.sock is not None:
+                conn.sock.settimeout(wait)
             try:
                 conn.request(method, target, body=body, headers=all_headers)
                 resp = conn.getresponse()
@@ -213,6 +221,9 @@ class RemoteStore:
                 conn.close()
                 if attempt == 2:
                     raise
+            except TimeoutError:
+                conn.close()  # an answer may still come: this connection cannot be reused
+                raise
         if resp.will_close or not resp.isclosed():  # (a body left unread: the connection cannot be reused)
             conn.close()
         ctype = resp.getheader("Content-Type", "")
@@ -224,10 +235,11 @@ class RemoteStore:
         return resp.status, ctype, data
 
     def _post_query(self, sparql: str, accept: str, *, default: Sequence[str] | None,
-                    named: Sequence[str] | None, limit: int | None = None) -> tuple[str, bytes]:
+                    named: Sequence[str] | None, limit: int | None = None,
+                    timeout: float | None = None) -> tuple[str, bytes]:
         form = urllib.parse.urlencode([("query", sparql)]) + _graph_fields(tuple(default or ()), tuple(named or ()))
         status, ctype, body = self.request(
-            self.url, method="POST", body=form.encode(), limit=limit,
+            self.url, method="POST", body=form.encode(), limit=limit, timeout=timeout,
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
         if status == 400:
             raise QuerySyntaxError(f"the remote server refused the query: {body.decode('utf-8', 'replace')}")
@@ -249,19 +261,20 @@ class RemoteStore:
     # --- the Store protocol ----------------------------------------------------------------------------
     def query(self, sparql: str, *, default_graph: Sequence[str] | None = None,
               named_graphs: Sequence[str] | None = None, substitutions: Mapping[str, Term] | None = None,
-              base_iri: str | None = None, union_default_graph: bool | None = None
+              base_iri: str | None = None, union_default_graph: bool | None = None, timeout: float | None = None
               ) -> ox.QuerySolutions | ox.QueryBoolean | RemoteTriples:
         """Send the query; the dataset options mean what they mean for the embedded stores (the union of
-        the scoped graphs by default). ``base_iri`` is sent as a ``BASE`` declaration."""
+        the scoped graphs by default). ``base_iri`` is sent as a ``BASE`` declaration; ``timeout``: see
+        :meth:`request`."""
         form = _form(sparql)
         text, default, named = self._request_for(sparql, default_graph=default_graph, named_graphs=named_graphs,
                                                  substitutions=substitutions, base_iri=base_iri,
                                                  union_default_graph=union_default_graph)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            ctype, body = self._post_query(text, _TRIPLES_ACCEPT, default=default, named=named)
+            ctype, body = self._post_query(text, _TRIPLES_ACCEPT, default=default, named=named, timeout=timeout)
             fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
             return RemoteTriples([q.triple for q in ox.parse(body, format=fmt)])
-        _, body = self._post_query(text, _JSON, default=default, named=named)
+        _, body = self._post_query(text, _JSON, default=default, named=named, timeout=timeout)
         return ox.parse_query_results(_legacy_json(body), format=ox.QueryResultsFormat.JSON)
 
     def _request_for(self, sparql: str, *, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None,
@@ -283,7 +296,7 @@ class RemoteStore:
     def query_results(self, sparql: str, *, format: ox.QueryResultsFormat, max_bytes: int,
                       default_graph: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
                       substitutions: Mapping[str, Term] | None = None, base_iri: str | None = None,
-                      union_default_graph: bool | None = None) -> bytes:
+                      union_default_graph: bool | None = None, timeout: float | None = None) -> bytes:
         """The answer of a SELECT or ASK in ``format``, serialised by the server, not read term by term here:
 
         - JSON and XML: the server's own bytes, passed through (JSON with the legacy forms of older servers
@@ -293,7 +306,8 @@ class RemoteStore:
           CSV and TSV lose or misstate terms: Virtuoso 7's TSV is CSV with tabs, its CSV writes ``0``/``1``).
 
         At most ``max_bytes + 1`` bytes are read from the server: a longer body comes back cut, for the caller
-        to refuse. The dataset options mean what they mean for :meth:`query`. Raises
+        to refuse. The dataset options mean what they mean for :meth:`query`; ``timeout``: see :meth:`request`
+        (it bounds the whole answer's exchanges: the time left is passed on to the second when there is one). Raises
         :class:`QuerySyntaxError` (the query, or the server refused it) and :class:`RemoteError` when the
         server answers in another format or fails."""
         form = _form(sparql)
@@ -303,9 +317,15 @@ class RemoteStore:
                                                  substitutions=substitutions, base_iri=base_iri,
                                                  union_default_graph=union_default_graph)
 
+        until = None if timeout is None else time.monotonic() + timeout
+
         def ask(fmt: ox.QueryResultsFormat) -> bytes:
             media_type = fmt.media_type.split(";")[0]
-            ctype, body = self._post_query(text, media_type, default=default, named=named, limit=max_bytes)
+            left = None if until is None else until - time.monotonic()
+            if left is not None and left <= 0:
+                raise TimeoutError("no answer before the time limit")
+            ctype, body = self._post_query(text, media_type, default=default, named=named, limit=max_bytes,
+                                           timeout=left)
             got = ctype.split(";")[0].strip().lower()
             if got != media_type and not (fmt == ox.QueryResultsFormat.JSON and got == "application/json"):
                 raise RemoteError(f"the server answered {got or 'no Content-Type'}, not {media_type}")

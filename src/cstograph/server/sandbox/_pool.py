@@ -13,7 +13,7 @@ Life of a job in a pool process (one job at a time; many processes accept on one
     accept → read the request frame → arm a kernel timer (deadline + grace: SIGALRM kills the process)
     → run the job → disarm the timer → answer; a process that ran a long job exits after answering
 
-and its main thread, the *watchdog*, looks at the running job every 20 ms (an idle one sleeps until woken):
+and its main thread, the *watchdog*, looks at the running job when something can be due (never per job)::
 
     · used ``slow_after`` s of CPU → take a long-job slot (flock) and lower the job thread's priority;
                                      no slot free → answer STOPPED (busy) and exit
@@ -150,13 +150,10 @@ class _Running:
 
 class _Sandbox:
     """One pool process. Its *job thread* (large stack) does a job's whole path — accept, read the request,
-    run, answer — so a short job crosses no thread inside the process. Its *main thread* is the watchdog: it
-    looks at the running job every ``_WATCH`` seconds (nothing wakes it per job) and, at the deadline or
-    when no long-job slot is free, answers STOPPED itself and ends the process; the kernel timer, armed by the
-    job thread, ends a process whose watchdog cannot get the interpreter."""
-
-    #: How often the watchdog looks at a running job (seconds); when idle it waits to be woken instead.
-    _WATCH = 0.02
+    run, answer — so a short job crosses no thread inside the process. Its *main thread* is the watchdog
+    (:meth:`watch`): at the deadline, or when no long-job slot is free, it answers STOPPED itself and ends
+    the process; the kernel timer, armed by the job thread, ends a process whose watchdog cannot get the
+    interpreter."""
 
     def __init__(self, spec: PoolSpec, listener: socket.socket, handler: Handler) -> None:
         self.spec = spec
@@ -165,9 +162,6 @@ class _Sandbox:
         self.handler = handler
         self.lock = threading.Lock()
         self.running: _Running | None = None
-        #: Set by the job thread when a job begins while the watchdog idles (it then polls until idle again).
-        self.wake = threading.Event()
-        self.watchdog_idle = True
         self.slots = _Slots(spec)
         self._thread_clock = 0
         self._thread_id = 0
@@ -209,10 +203,6 @@ class _Sandbox:
         running = _Running(conn, deadline, time.clock_gettime(self._thread_clock))
         with self.lock:
             self.running = running
-            wake = self.watchdog_idle
-            self.watchdog_idle = False
-        if wake:
-            self.wake.set()
         try:
             answer = self.handler(request)
         except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
@@ -234,47 +224,44 @@ class _Sandbox:
 
     # --- the watchdog (main thread) ------------------------------------------------------------------------
     def watch(self) -> None:
-        """Never returns: the process ends by ``os._exit`` (here or in the job thread), or by a signal. Polls
-        while jobs come (a job that began is looked at within ``_WATCH`` s); after a second without one it
-        waits until the job thread wakes it, so an idle pool costs nothing."""
-        busy_at = time.monotonic()
+        """Never returns: the process ends by ``os._exit`` (here or in the job thread), or by a signal.
+
+        The watchdog wakes only when something can be due: a job that began while it slept is first looked at
+        within ``slow_after`` seconds (it cannot have used more CPU than that yet), then when it could have
+        used ``slow_after`` s of CPU, and at its deadline. Nothing wakes it per job: a short job (most are)
+        begins and ends unseen; an idle process wakes ``1 / slow_after`` times a second."""
+        limits = self.limits
         while True:
             if not self.thread.is_alive():
                 os._exit(1)
             with self.lock:
                 running = self.running
-                now = time.monotonic()
-                if running is not None:
-                    busy_at = now
-                elif now - busy_at > 1.0:
-                    self.watchdog_idle = True
-                idle = self.watchdog_idle
-            if running is not None:
-                self._check(running)
-            if idle:
-                self.wake.wait(1.0)
-                self.wake.clear()
-            else:
-                time.sleep(self._WATCH)
+            time.sleep(limits.slow_after if running is None else self._check(running))
 
-    def _check(self, running: _Running) -> None:
+    def _check(self, running: _Running) -> float:
         """Stop a job past its deadline; give a job that has used ``slow_after`` s of CPU a long-job slot and a
         lower priority, or stop it as busy when no slot is free. CPU, not wall time, so that a cheap query
-        slowed down by a busy machine is not mistaken for a runaway."""
+        slowed down by a busy machine is not mistaken for a runaway. Returns how long to sleep before the
+        next look."""
         limits = self.limits
-        if time.monotonic() >= running.deadline:
+        left = running.deadline - time.monotonic()
+        if left <= 0:
             self._stop(running, "timeout", "the job ran past its time limit")
-            return
-        if running.long or time.clock_gettime(self._thread_clock) - running.cpu_at_start < limits.slow_after:
-            return
+            return limits.slow_after
+        if running.long:
+            return left
+        used = time.clock_gettime(self._thread_clock) - running.cpu_at_start
+        if used < limits.slow_after:
+            return max(0.005, min(left, limits.slow_after - used))
         if not self.slots.take():
             self._stop(running, "busy", f"too many long-running jobs at once (the limit is {limits.long_slots}); "
                                         "retry later")
-            return
+            return limits.slow_after
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, self._thread_id, limits.nice)
         with self.lock:
             running.long = True
+        return left
 
     def _stop(self, running: _Running, reason: str, message: str) -> None:
         with self.lock:
