@@ -165,20 +165,26 @@ class _Sandbox:
         self.slots = _Slots(spec)
         self._thread_clock = 0
         self._thread_id = 0
+        self._go = threading.Event()
         started = threading.Event()
         previous = threading.stack_size(self.limits.stack_mb * 1024 * 1024)
-        try:
+        try:  # (its stack is mapped now, before the memory ceiling that jobs then run under)
             self.thread = threading.Thread(target=self._jobs, args=(started,), name="cstograph-job", daemon=True)
             self.thread.start()
         finally:
             threading.stack_size(previous)
         started.wait()
 
+    def start_jobs(self) -> None:
+        """Let the job thread take jobs (once the process's limits are set)."""
+        self._go.set()
+
     # --- the job thread ----------------------------------------------------------------------------------
     def _jobs(self, started: threading.Event) -> None:
         self._thread_id = threading.get_native_id()
         self._thread_clock = time.pthread_getcpuclockid(threading.get_ident())
         started.set()
+        self._go.wait()
         while True:
             try:
                 conn, _ = self.listener.accept()
@@ -212,13 +218,14 @@ class _Sandbox:
             self.running = None
             mine = not running.answered
             running.answered = True
+            long = running.long
         if not mine:  # the watchdog answered STOPPED and is ending the process
             threading.Event().wait()
         signal.setitimer(signal.ITIMER_REAL, 0)
         with contextlib.suppress(OSError):
             conn.settimeout(10.0)
             write_frame(conn, answer)
-        if running.long:  # its thread's priority stays lowered: a fresh process replaces this one
+        if long:  # it holds a slot, and its thread's priority stays lowered: a fresh process replaces this one
             conn.close()
             os._exit(0)
 
@@ -253,14 +260,16 @@ class _Sandbox:
         used = time.clock_gettime(self._thread_clock) - running.cpu_at_start
         if used < limits.slow_after:
             return max(0.005, min(left, limits.slow_after - used))
-        if not self.slots.take():
+        with self.lock:  # (a slot taken for a job that has just ended would stay held by a process that goes on)
+            if running.answered:
+                return limits.slow_after
+            running.long = took = self.slots.take()
+        if not took:
             self._stop(running, "busy", f"too many long-running jobs at once (the limit is {limits.long_slots}); "
                                         "retry later")
             return limits.slow_after
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, self._thread_id, limits.nice)
-        with self.lock:
-            running.long = True
         return left
 
     def _stop(self, running: _Running, reason: str, message: str) -> None:
@@ -291,6 +300,7 @@ def _serve_jobs(spec: PoolSpec, listener: socket.socket, handler: Handler) -> No
     ceiling = _address_space() + spec.limits.memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    sandbox.start_jobs()
     sandbox.watch()
 
 
