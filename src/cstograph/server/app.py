@@ -108,7 +108,9 @@ def create_app(
 
     from .routers import api, data, ops, pages, sparql
     from .routers import validation as validation_routes
+    from .routers.lane import QueryLane
 
     for router in (api, data, ops, pages, sparql, validation_routes):
         app.register_blueprint(router.bp)
+    app.wsgi_app = QueryLane(app.wsgi_app, app.extensions[_EXTENSION])  # type: ignore[method-assign]
     return app

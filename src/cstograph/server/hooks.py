@@ -22,11 +22,12 @@ from werkzeug.routing import RequestRedirect
 from .errors import text_response
 from .state import get_state
 
-__all__ = ["HTML_POLICY", "csp_nonce", "install_hooks", "local_redirect"]
+__all__ = ["DATA_POLICY", "HTML_POLICY", "REFERRER_POLICY", "csp_nonce", "install_hooks", "local_redirect"]
 
 HTML_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 DATA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+REFERRER_POLICY = "strict-origin-when-cross-origin"
 _VARY_ACCEPT = ("sparql.sparql", "sparql.named_query")
 
 
@@ -79,7 +80,7 @@ def install_hooks(app: Flask) -> None:
                 response.headers["Access-Control-Max-Age"] = "86400"
         headers = response.headers
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        headers["Referrer-Policy"] = REFERRER_POLICY
         if response.mimetype in ("text/html", "application/xhtml+xml"):
             headers["Content-Security-Policy"] = HTML_POLICY.format(nonce=csp_nonce())
             headers["X-Frame-Options"] = "DENY"

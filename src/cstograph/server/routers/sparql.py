@@ -17,21 +17,23 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from ...queries import NamedQuery, bind_parameters
+from ...sparql import QueryAnalysis
 from ..caching import etag_for, not_modified, with_validators
 from ..errors import ProtocolError, text_response
-from ..negotiation import GRAPH_FORMATS, HTML_FORMAT, RESULT_FORMATS, NotAcceptable, negotiate
+from ..negotiation import GRAPH_FORMATS, HTML_FORMAT, RESULT_FORMATS, Format, NotAcceptable, negotiate
 from ..services.catalog import service_description_triples
 from ..services.queries import READ_ONLY
-from ..state import get_state
+from ..state import ServerState, get_state
 from ..views.rdf import serialize_triples
 from ._http import cached
 
-__all__ = ["answer_query", "bp"]
+__all__ = ["Prepared", "answer_query", "bp", "graph_iris", "prefers_page", "prepare", "query_timeout"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -40,7 +42,7 @@ _READ_ONLY = READ_ONLY
 
 
 # --- request parsing (Protocol §2.1) ----------------------------------------------------------------------
-def _timeout(raw: Sequence[str], limit: float) -> float:
+def query_timeout(raw: Sequence[str], limit: float) -> float:
     """The client's ``timeout`` (seconds), which may only lower the server's limit."""
     if not raw:
         return limit
@@ -53,7 +55,7 @@ def _timeout(raw: Sequence[str], limit: float) -> float:
     return min(asked, limit)
 
 
-def _graph_iris(values: Sequence[str], name: str) -> list[str] | None:
+def graph_iris(values: Sequence[str], name: str) -> list[str] | None:
     if not values:
         return None
     for value in values:
@@ -104,6 +106,30 @@ def _parse_request() -> tuple[str | None, Callable[[str], list[str]]]:
 
 
 # --- answering ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A query read and its answer's format chosen — everything decided before any evaluation."""
+
+    analysis: QueryAnalysis
+    fmt: Format
+    etag: str
+
+
+def prepare(state: ServerState, query: str, *, accept: str | None, fmt_param: str | None, base_iri: str,
+            default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+            substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> Prepared:
+    """Read the query and negotiate its format (a 406 costs no evaluation). Raises :class:`ProtocolError`."""
+    analysis = state.queries.read(query)
+    offered = GRAPH_FORMATS if analysis.is_graph else RESULT_FORMATS
+    try:
+        fmt = negotiate(accept, offered, fmt_param=fmt_param)
+    except NotAcceptable as exc:
+        raise ProtocolError(406, str(exc)) from exc
+    etag = etag_for(state.snapshot.id, "query", query, fmt.short, default_graphs, named_graphs,
+                    sorted((substitutions or {}).items(), key=lambda kv: kv[0]), base_iri)
+    return Prepared(analysis, fmt, etag)
+
+
 def answer_query(
     query: str,
     *,
@@ -121,27 +147,22 @@ def answer_query(
     state.metrics.add("queries")
     base_iri = request.base_url  # relative IRIs resolve against the endpoint's URL
     try:
-        analysis = state.queries.read(query)
-        offered = GRAPH_FORMATS if analysis.is_graph else RESULT_FORMATS
-        try:
-            fmt = negotiate(request.headers.get("Accept"), offered, fmt_param=fmt_param)
-        except NotAcceptable as exc:
-            raise ProtocolError(406, str(exc)) from exc
-        etag = etag_for(state.snapshot.id, "query", query, fmt.short, default_graphs, named_graphs,
-                        sorted((substitutions or {}).items(), key=lambda kv: kv[0]), base_iri)
-        unchanged = not_modified(etag)
+        ready = prepare(state, query, accept=request.headers.get("Accept"), fmt_param=fmt_param,
+                        base_iri=base_iri, default_graphs=default_graphs, named_graphs=named_graphs,
+                        substitutions=substitutions)
+        unchanged = not_modified(ready.etag)
         if unchanged is not None:
             return unchanged
-        answer = state.queries.precomputed(precomputed, fmt) if precomputed else None
+        answer = state.queries.precomputed(precomputed, ready.fmt) if precomputed else None
         if answer is None:
-            answer = state.queries.answer(query, analysis, fmt, deadline=started + timeout, timeout=timeout,
-                                          default_graphs=default_graphs, named_graphs=named_graphs,
+            answer = state.queries.answer(query, ready.analysis, ready.fmt, deadline=started + timeout,
+                                          timeout=timeout, default_graphs=default_graphs, named_graphs=named_graphs,
                                           substitutions=substitutions, base_iri=base_iri)
     finally:
         state.metrics.observe_latency((time.monotonic() - started) * 1000)
     if answer.status != 200:
         return text_response(answer.status, answer.body.decode("utf-8", "replace"), **answer.headers)
-    return with_validators(Response(answer.body, status=200, content_type=answer.content_type), etag)
+    return with_validators(Response(answer.body, status=200, content_type=answer.content_type), ready.etag)
 
 
 # --- routes ------------------------------------------------------------------------------------------------
@@ -156,12 +177,12 @@ def sparql() -> Response:
         if request.method == "POST":
             raise ProtocolError(400, "missing 'query' (SPARQL 1.1 Protocol §2.1)")
         return _describe(fmt_param)
-    if request.method == "GET" and fmt_param is None and _prefers_page():
+    if request.method == "GET" and fmt_param is None and prefers_page(request.headers.get("Accept")):
         return _query_page(query)  # a browser following a link: the page, which runs the query
-    timeout = _timeout(lookup("timeout"), get_state().config.query_timeout)
+    timeout = query_timeout(lookup("timeout"), get_state().config.query_timeout)
     return answer_query(query, timeout=timeout, fmt_param=fmt_param,
-                        default_graphs=_graph_iris(lookup("default-graph-uri"), "default-graph-uri"),
-                        named_graphs=_graph_iris(lookup("named-graph-uri"), "named-graph-uri"))
+                        default_graphs=graph_iris(lookup("default-graph-uri"), "default-graph-uri"),
+                        named_graphs=graph_iris(lookup("named-graph-uri"), "named-graph-uri"))
 
 
 def _describe(fmt_param: str | None) -> Response:
@@ -180,13 +201,15 @@ def _describe(fmt_param: str | None) -> Response:
         federation=cfg.service_allowlist, timeout=cfg.query_timeout), fmt), endpoint)
 
 
-def _prefers_page() -> bool:
+def prefers_page(accept: str | None) -> bool:
     """Whether the client prefers HTML to every results and RDF format (a browser's Accept does)."""
-    offered = (*RESULT_FORMATS, *GRAPH_FORMATS, HTML_FORMAT)
     try:
-        return negotiate(request.headers.get("Accept"), offered) is HTML_FORMAT
+        return negotiate(accept, _EVERY_FORMAT) is HTML_FORMAT
     except NotAcceptable:
         return False
+
+
+_EVERY_FORMAT = (*RESULT_FORMATS, *GRAPH_FORMATS, HTML_FORMAT)
 
 
 def _query_page(query: str | None) -> Response:
@@ -242,9 +265,9 @@ def named_query(group: str, name: str) -> Response:
         subs = bind_parameters(named, {k: values[k] for k in declared if k in values})
     except ValueError as exc:
         raise ProtocolError(400, f"bad parameter value: {exc}") from exc
-    timeout = _timeout(values.getlist("timeout"), state.config.query_timeout)
+    timeout = query_timeout(values.getlist("timeout"), state.config.query_timeout)
     plain = not (set(values) - {"format", "timeout"})  # its default parameters: the snapshot has the answer
     return answer_query(named.text, timeout=timeout, fmt_param=values.get("format"), substitutions=subs,
-                        default_graphs=_graph_iris(values.getlist("default-graph-uri"), "default-graph-uri"),
-                        named_graphs=_graph_iris(values.getlist("named-graph-uri"), "named-graph-uri"),
+                        default_graphs=graph_iris(values.getlist("default-graph-uri"), "default-graph-uri"),
+                        named_graphs=graph_iris(values.getlist("named-graph-uri"), "named-graph-uri"),
                         precomputed=f"{group}/{name}" if plain else None)
