@@ -39,6 +39,8 @@ ANSWERED: list[tuple[str, str, dict[str, str], bytes | None, dict[str, str]]] = 
     ("dataset", "GET", {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
                         "default-graph-uri": "https://w3id.org/cstograph/graph/inferred"}, None, {}),
     ("relative iri", "POST", {}, b"SELECT ?x WHERE { BIND(<relative/x> AS ?x) }", {"Content-Type": DIRECT}),
+    ("relative iri, other host", "POST", {}, b"SELECT ?x WHERE { BIND(<relative/x> AS ?x) }",
+     {"Content-Type": DIRECT, "Host": "graph.example.org:8443"}),
     ("too many rows (422)", "GET", {"query": MANY}, None, {}),
 ]
 # — handed to the app
@@ -96,3 +98,6 @@ def test_the_lane_and_the_app_answer_alike(app: Any, name: str, method: str, arg
     assert through_lane == through_app
     assert (handed == []) == (name in {case[0] for case in ANSWERED}), handed
     assert through_lane[0] in (200, 204, 304, 400, 403, 406, 415, 422), through_lane[:2]
+    if name.startswith("relative iri"):  # resolved against the endpoint's URL, as the client named the host
+        host = headers.get("Host", "localhost")
+        assert f"http://{host}/relative/x".encode() in through_lane[2]

@@ -90,11 +90,15 @@ class BufferedWorker(Worker):  # type: ignore[misc]
                              bind_socket=False, sockinfo=(sock.family, sock.type, sock.proto, sock.getsockname()))
             server.request_timeout = self.request_timeout
             servers.append(server)
+        beat = 0.0
         while self.alive:
-            self.notify()
+            now = time.monotonic()
+            if now - beat >= 1.0:  # (once a second, not on each of a request's few turns of the loop)
+                beat = now
+                self.notify()
+                if self.ppid != os.getppid():
+                    break
             wasyncore.loop(timeout=1.0, map=socket_map, use_poll=True, count=1)
-            if self.ppid != os.getppid():
-                break
         # Graceful stop: no new connections; in-flight requests finish within the graceful timeout.
         for server in servers:
             server.accepting = False
