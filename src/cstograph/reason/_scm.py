@@ -90,12 +90,16 @@ class _ReflexiveEquality(owlrl.OWLRL_Semantics):  # type: ignore[misc]
 def _schema_closure(graph: Graph) -> None:
     """:func:`owlrl_closure`, faster when no rule can equate two different terms: then ``eq-ref``'s
     ``x owl:sameAs x`` (for every term of every triple) are added once after the other rules' closure,
-    which is the same graph (each ``eq-*`` rule applied to ``x owl:sameAs x`` gives back a triple it had).
+    which is the same graph (each ``eq-*`` rule applied to ``x owl:sameAs x`` gives back a triple it had);
+    and owlrl starts from what Table 9 derives (:func:`_table9`), so that its passes over the whole graph —
+    three on the project's TBox — come down to the one that finds nothing new.
     A clash (owlrl's ``err:error``, added after the rules) is left to owlrl's own run, messages and all."""
     if any(term in _EQUALITY_TERMS for t in graph for term in t):
         owlrl_closure(graph)
         return
     given = list(graph)
+    for t in _table9(given):
+        graph.add(t)
     owlrl.DeductiveClosure(_ReflexiveEquality, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     if (None, ERR.error, None) in graph:
         graph.remove((None, None, None))
@@ -108,6 +112,70 @@ def _schema_closure(graph: Graph) -> None:
     terms.add(same_as)
     for term in terms:
         graph.add((term, same_as, term))
+
+
+_DECLARED_PROPERTY = frozenset({OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property})
+
+
+def _table9(triples: Iterable[Triple]) -> set[Triple]:
+    """The triples Table 9's hierarchy rules derive from ``triples`` — ``scm-cls``, ``scm-op``/``scm-dp``,
+    ``scm-sco``, ``scm-eqc1/2``, ``scm-spo``, ``scm-eqp1/2``, ``scm-dom1/2``, ``scm-rng1/2`` — with owlrl's own
+    conditions (which skip some reflexive cases, and count ``rdf:Property`` as a declared property), and
+    owl:Thing and owl:Nothing as the classes owlrl's ``cls-thing``/``cls-nothing`` declare. Every triple here is
+    one owlrl's closure holds, so starting owlrl from them changes nothing but the number of its passes
+    (``tests/reason/test_scm.py`` compares the graphs)."""
+    tables: dict[Node, set[tuple[Node, Node]]] = {p: set() for p in _TABLE9}
+    sub, subp = tables[RDFS.subClassOf], tables[RDFS.subPropertyOf]
+    eqc, eqp = tables[OWL.equivalentClass], tables[OWL.equivalentProperty]
+    classes: set[Node] = {OWL.Thing, OWL.Nothing}
+    for s, p, o in triples:
+        if p in tables:
+            tables[p].add((s, o))
+        elif p in _TYPE and o == OWL.Class:
+            classes.add(s)
+        elif p in _TYPE and o in _DECLARED_PROPERTY:
+            subp.add((s, s))  # scm-op, scm-dp
+            eqp.add((s, s))
+    for c in classes:  # scm-cls
+        sub.update({(c, c), (c, OWL.Thing), (OWL.Nothing, c)})
+        eqc.add((c, c))
+    size = -1
+    while size != (size := sum(map(len, tables.values()))):
+        _hierarchy(sub, eqc, reflexive_eq2=True)  # scm-eqc1, scm-sco, scm-eqc2
+        _hierarchy(subp, eqp, reflexive_eq2=False)  # scm-eqp1, scm-spo, scm-eqp2
+        supers, subprops = _successors(sub), _successors((b, a) for a, b in subp)
+        for table in (tables[RDFS.domain], tables[RDFS.range]):
+            for prop, c in list(table):
+                table.update((prop, d) for d in supers.get(c, ()) if d != c)  # scm-dom1, scm-rng1
+                table.update((q, c) for q in subprops.get(prop, ()) if q != prop)  # scm-dom2, scm-rng2
+    return {(a, p, b) for p, pairs in tables.items() for a, b in pairs}
+
+
+_TABLE9 = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, RDFS.domain,
+           RDFS.range)
+
+
+def _hierarchy(sub: set[tuple[Node, Node]], eq: set[tuple[Node, Node]], *, reflexive_eq2: bool) -> None:
+    """One pass of ``scm-eqc1``/``scm-eqp1`` (equivalence → both subsumptions), ``scm-sco``/``scm-spo``
+    (transitivity, no reflexive result) and ``scm-eqc2``/``scm-eqp2`` (mutual subsumption → equivalence;
+    owlrl reads a reflexive ``rdfs:subPropertyOf`` for neither rule, a reflexive ``rdfs:subClassOf`` for the
+    latter)."""
+    for a, b in list(eq):
+        if a != b:
+            sub.update({(a, b), (b, a)})
+    supers = _successors(sub)
+    for a, b in list(sub):
+        if a != b:
+            sub.update((a, c) for c in supers.get(b, ()) if c != a)
+        if (a != b or reflexive_eq2) and (b, a) in sub:
+            eq.add((a, b))
+
+
+def _successors(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
+    out: defaultdict[Node, set[Node]] = defaultdict(set)
+    for a, b in pairs:
+        out[a].add(b)
+    return out
 
 
 def _table(g: Graph, pred: URIRef, *, reflexive_ok: bool = False) -> dict[Node, frozenset[Node]]:
