@@ -42,6 +42,8 @@ ANSWERED: list[tuple[str, str, dict[str, str], bytes | None, dict[str, str]]] = 
     ("relative iri, other host", "POST", {}, b"SELECT ?x WHERE { BIND(<relative/x> AS ?x) }",
      {"Content-Type": DIRECT, "Host": "graph.example.org:8443"}),
     ("too many rows (422)", "GET", {"query": MANY}, None, {}),
+    ("long form", "POST", {}, urllib.parse.urlencode({"query": "# " + "x" * 600_000 + "\n" + STATES}).encode(),
+     {"Content-Type": FORM}),  # past Flask's default form limit (500 kB), within --max-body-bytes
 ]
 # — handed to the app
 HANDED: list[tuple[str, str, dict[str, str], bytes | None, dict[str, str]]] = [
