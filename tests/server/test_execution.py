@@ -45,3 +45,16 @@ def test_a_stopped_answer_is_a_stopped_job() -> None:
     with pytest.raises(JobStopped) as stopped:
         executor.run({}, deadline=time.monotonic() + 5)
     assert (stopped.value.reason, str(stopped.value)) == ("timeout", "too long")
+
+
+def test_a_failing_job_is_refused_not_raised() -> None:
+    """As a sandbox answers a job whose handler fails: a 4xx frame that names the failure, the place freed."""
+
+    def handler(frame: Frame) -> Frame:
+        raise KeyError("no such field")
+
+    executor = DirectExecutor(handler, limit=1)
+    for _ in range(2):  # (the one place comes back after each)
+        answer = executor.run({}, deadline=time.monotonic() + 5)
+        assert answer.kind == Kind.REFUSED and answer.header["status"] == 400
+        assert "KeyError" in str(answer.header["message"])

@@ -5,6 +5,7 @@ which runs them."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from .limits import QueryRunner, QueryTimeout
 from .sandbox import Frame, Handler, JobStopped, Kind, PoolClient
 
 __all__ = ["DirectExecutor", "Executor", "PoolExecutor", "ThreadExecutor"]
+
+_log = logging.getLogger("cstograph.server")
 
 
 class Executor(Protocol):
@@ -51,6 +54,9 @@ class DirectExecutor:
             raise JobStopped("busy", f"too many queries at once (the limit is {self.limit}); retry later")
         try:
             answer = self.handler(Frame(Kind.REQUEST, {**header, "deadline": deadline}, body))
+        except Exception as exc:  # as a sandbox answers a job that failed: logged, and a 4xx that says so
+            _log.exception("a job failed")
+            answer = Frame(Kind.REFUSED, {"status": 400, "message": f"the job failed: {type(exc).__name__}: {exc}"})
         finally:
             self._places.release()
         if answer.kind == Kind.STOPPED:
