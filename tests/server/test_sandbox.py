@@ -152,3 +152,11 @@ def test_a_killed_slot_holder_leaves_no_slot_held(pool: PoolClient) -> None:
 def test_a_missing_pool_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(PoolUnavailable):
         PoolClient(tmp_path / "none.sock").call({"do": "echo"}, deadline=in_3s())
+
+
+def test_a_request_the_pool_will_not_read_is_a_failed_job(pool: PoolClient) -> None:
+    """A body past the pool's request limit (16 MiB): the sandbox closes the connection while the client is
+    still sending. The client sees a job that failed (a 503 for the endpoint), not a broken pipe (a 500)."""
+    with pytest.raises(JobCrashed):
+        pool.call({"do": "echo"}, b"x" * (17 * 1024 * 1024), deadline=in_3s())
+    assert pool.call({"do": "echo"}, deadline=in_3s()).kind == Kind.OK

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._protocol import Frame, FrameError, Kind, read_frame, write_frame
+from ._protocol import Frame, Kind, read_frame, write_frame
 
 __all__ = ["JobCrashed", "JobStopped", "PoolClient", "PoolUnavailable"]
 
@@ -46,12 +46,12 @@ class PoolClient:
                 raise PoolUnavailable(f"the {self.socket_path.stem} service is not running: {exc}") from exc
             except (BlockingIOError, TimeoutError) as exc:
                 raise JobStopped("busy", f"the {self.socket_path.stem} service is busy; retry later") from exc
-            write_frame(sock, Frame(Kind.REQUEST, {**header, "deadline": deadline}, body))
             try:
+                write_frame(sock, Frame(Kind.REQUEST, {**header, "deadline": deadline}, body))
                 answer = read_frame(sock, deadline=deadline + self.grace)
             except TimeoutError:
                 raise JobStopped("timeout", "the job ran past its time limit") from None
-            except FrameError as exc:
+            except OSError as exc:  # the process ended (closed, or reset the connection) before answering
                 if time.monotonic() >= deadline:
                     raise JobStopped("timeout", "the job ran past its time limit") from None
                 raise JobCrashed("the job stopped its process before answering: it needed more memory or "
