@@ -20,16 +20,18 @@ from .resources import ResourceService
 
 __all__ = ["Bar", "Mark", "Row", "TimelineData", "parse_date", "timeline_data"]
 
+# (the bound ?of first: Oxigraph joins in the written order, and a store may hold a million memberships)
 _MEMBERSHIPS = """
 PREFIX cst: <https://w3id.org/cstograph/ontology#>
 SELECT ?of ?m ?state ?start ?end ?status WHERE {
-  ?m a cst:Membership ; cst:memberOf ?of ; cst:member ?state ; cst:startDate ?start .
+  ?m cst:memberOf ?of ; a cst:Membership ; cst:member ?state ; cst:startDate ?start .
   ?state a cst:State .
   OPTIONAL { ?m cst:endDate ?end }
   OPTIONAL { ?m cst:status ?status }
 }"""
 
-# Dated events that name a state in one of these roles, or that started or ended one of its memberships.
+# Dated events that name a state (bound: one state at a time) in one of these roles, or that started or ended
+# one of its memberships.
 _EVENTS = """
 PREFIX cst: <https://w3id.org/cstograph/ontology#>
 SELECT DISTINCT ?state ?e ?date WHERE {
@@ -103,32 +105,30 @@ def timeline_data(resources: ResourceService, subjects: Sequence[str], *, states
     store = resources.store
     today = today or dt.date.today()
     bars: dict[str, list[Bar]] = {}
+    only: list[ox.NamedNode | None] = [None] if states is None else [ox.NamedNode(s) for s in states]
     for subject in subjects:
-        for r in store.select(_MEMBERSHIPS, substitutions={"of": ox.NamedNode(subject)}):
-            state = r["state"].value
-            if states is not None and state not in states:
-                continue
-            start = parse_date(r["start"].value)
-            if start is None:
-                continue
-            end = parse_date(r["end"].value) if "end" in r else None
-            status = _STATUS_CLASS.get(r["status"].value, "full") if "status" in r else "full"
-            bars.setdefault(state, []).append(Bar(subject, r["m"].value, start, end, status))
+        for state_node in only:
+            bound = {"of": ox.NamedNode(subject)} | ({} if state_node is None else {"state": state_node})
+            for r in store.select(_MEMBERSHIPS, substitutions=bound):
+                start = parse_date(r["start"].value)
+                if start is None:
+                    continue
+                end = parse_date(r["end"].value) if "end" in r else None
+                status = _STATUS_CLASS.get(r["status"].value, "full") if "status" in r else "full"
+                bars.setdefault(r["state"].value, []).append(Bar(subject, r["m"].value, start, end, status))
     marks: dict[str, list[Mark]] = {}
-    for r in store.select(_EVENTS):
-        state = r["state"].value
-        if state not in bars:
-            continue
-        date = parse_date(r["date"].value)
-        ev = r["e"]
-        kind = _event_kind(store, ev)  # type: ignore[arg-type]
-        if date is None or kind is None or any(m.event == ev.value for m in marks.get(state, [])):
-            continue
-        marks.setdefault(state, []).append(Mark(ev.value, date, kind, resources.label(ev.value, lang)))
+    for state in bars:  # (the states drawn only: a store may date events of thousands)
+        for r in store.select(_EVENTS, substitutions={"state": ox.NamedNode(state)}):
+            date = parse_date(r["date"].value)
+            ev = r["e"]
+            kind = _event_kind(store, ev)  # type: ignore[arg-type]
+            if date is None or kind is None or any(m.event == ev.value for m in marks.get(state, [])):
+                continue
+            marks.setdefault(state, []).append(Mark(ev.value, date, kind, resources.label(ev.value, lang)))
     rows = [
         Row(state, resources.label(state, lang),
             tuple(sorted(b, key=lambda x: (x.start, x.lane))),
-            tuple(sorted(marks.get(state, []), key=lambda m: m.date)))
+            tuple(sorted(marks.get(state, []), key=lambda m: (m.date, m.event))))
         for state, b in bars.items()
     ]
     rows.sort(key=lambda row: (min(b.start for b in row.bars), row.label))
