@@ -302,9 +302,8 @@ class RemoteStore:
         - JSON and XML: the server's own bytes, passed through (JSON with the legacy forms of older servers
           rewritten, :func:`_legacy_json`; XML holding ``xsd:boolean`` values, which Virtuoso writes ``1``/``0``,
           is the server's JSON written as XML instead);
-        - CSV and TSV: the server's XML (its JSON when the answer holds ``xsd:boolean`` values) written by
-          Oxigraph, as the embedded stores write them (servers' own CSV and TSV lose or misstate terms:
-          Virtuoso 7's TSV is CSV with tabs, its CSV writes ``0``/``1``).
+        - CSV and TSV: the server's JSON written by Oxigraph, as the embedded stores write them (servers' own
+          CSV and TSV lose or misstate terms: Virtuoso 7's TSV is CSV with tabs, its CSV writes ``0``/``1``).
 
         At most ``max_bytes + 1`` bytes are read from the server: a longer body comes back cut, for the caller
         to refuse. The dataset options mean what they mean for :meth:`query`; ``timeout``: see :meth:`request`
@@ -334,17 +333,13 @@ class RemoteStore:
                 return _legacy_json(body).getvalue()
             return body
 
-        if format == ox.QueryResultsFormat.JSON:
-            return ask(format)
-        # XML first, for CSV and TSV too: servers write it as fast as JSON or faster (Virtuoso 7: 1.3–1.5×)
-        body = ask(ox.QueryResultsFormat.XML)
-        if len(body) > max_bytes:
-            return body
-        if _BOOLEAN.encode() not in body:
-            if format == ox.QueryResultsFormat.XML:
+        if format == ox.QueryResultsFormat.XML:
+            body = ask(format)
+            if len(body) > max_bytes or _BOOLEAN.encode() not in body:
                 return body
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML).serialize(format=format) or b""
-        body = ask(ox.QueryResultsFormat.JSON)  # (booleans: the JSON, which _legacy_json puts right)
+        elif format == ox.QueryResultsFormat.JSON:
+            return ask(format)
+        body = ask(ox.QueryResultsFormat.JSON)
         if len(body) > max_bytes:
             return body
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=format) or b""
