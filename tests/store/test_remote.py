@@ -259,6 +259,13 @@ def _legacy(body: bytes) -> bytes:
     return json.dumps(data).encode()
 
 
+def _legacy_xml(body: bytes) -> bytes:
+    """A server's XML results with ``1``/``0`` booleans written ``true``/``false``, as the front rewrites them
+    (none on the tested servers: Virtuoso writes ``1``/``0`` in its JSON only). Written here on its own."""
+    boolean = b'datatype="http://www.w3.org/2001/XMLSchema#boolean">'
+    return body.replace(boolean + b"1<", boolean + b"true<").replace(boolean + b"0<", boolean + b"false<")
+
+
 def _csv_rows(body: bytes) -> Counter[tuple[str, ...]]:
     import csv
     import io
@@ -275,8 +282,9 @@ def _csv_rows(body: bytes) -> Counter[tuple[str, ...]]:
 def test_the_front_passes_the_servers_answers_through(short: str, front: str, published: Server,
                                                       remote: RemoteStore, store: GraphStore) -> None:
     """Each example query through ``/sparql`` of the front, in each results format: the bytes the server
-    itself answers to the same request (its JSON with Virtuoso's legacy forms rewritten; Virtuoso's TSV,
-    which is not SPARQL TSV, read and written again), the asked Content-Type, and the embedded store's rows."""
+    itself answers to the same request (its JSON with Virtuoso's legacy forms rewritten; CSV and TSV written
+    from its XML, Virtuoso's own TSV not being SPARQL TSV), the asked Content-Type, and the embedded store's
+    rows."""
     from cstograph.server.negotiation import RESULT_FORMATS
     from cstograph.store import bind_values
 
@@ -291,11 +299,11 @@ def test_the_front_passes_the_servers_answers_through(short: str, front: str, pu
         _, _, direct = _post(published.query_url, scoped, RESULT_TYPES[short])
         if short == "json":
             assert json.loads(body) == json.loads(direct) or b"typed-literal" in direct, name
-        elif short == "xml" and b"XMLSchema#boolean" not in direct:
-            assert body == direct, name
-        else:  # CSV, TSV, XML with booleans: the server's JSON answer, written as the embedded store writes it
-            _, _, answer = _post(published.query_url, scoped, RESULT_TYPES["json"])
-            solutions = ox.parse_query_results(_legacy(answer), format=ox.QueryResultsFormat.JSON)
+        elif short == "xml":
+            assert body == _legacy_xml(direct), name
+        else:  # CSV, TSV: the server's XML answer, written as the embedded store writes it
+            _, _, answer = _post(published.query_url, scoped, RESULT_TYPES["xml"])
+            solutions = ox.parse_query_results(_legacy_xml(answer), format=ox.QueryResultsFormat.XML)
             assert body == solutions.serialize(format=fmt.oxigraph), name  # type: ignore[arg-type]
         if short == "csv":
             expected = store.query(text).serialize(format=ox.QueryResultsFormat.CSV)  # type: ignore[union-attr]

@@ -23,6 +23,7 @@ import base64
 import http.client
 import io
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -299,11 +300,12 @@ class RemoteStore:
                       union_default_graph: bool | None = None, timeout: float | None = None) -> bytes:
         """The answer of a SELECT or ASK in ``format``, serialised by the server, not read term by term here:
 
-        - JSON and XML: the server's own bytes, passed through (JSON with the legacy forms of older servers
-          rewritten, :func:`_legacy_json`; XML holding ``xsd:boolean`` values, which Virtuoso writes ``1``/``0``,
-          is the server's JSON written as XML instead);
-        - CSV and TSV: the server's JSON written by Oxigraph, as the embedded stores write them (servers' own
+        - JSON and XML: the server's own bytes, passed through (with the legacy forms of older servers
+          rewritten: :func:`_legacy_json`, :func:`_legacy_xml`);
+        - CSV and TSV: the server's XML written by Oxigraph, as the embedded stores write them (servers' own
           CSV and TSV lose or misstate terms: Virtuoso 7's TSV is CSV with tabs, its CSV writes ``0``/``1``).
+          XML, not JSON: servers write it as fast or faster (Virtuoso 7: 1.3–1.5×), and Virtuoso's XML writes
+          booleans as ``true``/``false`` where its JSON writes ``1``/``0``.
 
         At most ``max_bytes + 1`` bytes are read from the server: a longer body comes back cut, for the caller
         to refuse. The dataset options mean what they mean for :meth:`query`; ``timeout``: see :meth:`request`
@@ -329,20 +331,18 @@ class RemoteStore:
             got = ctype.split(";")[0].strip().lower()
             if got != media_type and not (fmt == ox.QueryResultsFormat.JSON and got == "application/json"):
                 raise RemoteError(f"the server answered {got or 'no Content-Type'}, not {media_type}")
-            if fmt == ox.QueryResultsFormat.JSON and len(body) <= max_bytes:
+            if len(body) > max_bytes:
+                return body  # (cut: for the caller to refuse)
+            if fmt == ox.QueryResultsFormat.JSON:
                 return _legacy_json(body).getvalue()
-            return body
+            return _legacy_xml(body)
 
-        if format == ox.QueryResultsFormat.XML:
-            body = ask(format)
-            if len(body) > max_bytes or _BOOLEAN.encode() not in body:
-                return body
-        elif format == ox.QueryResultsFormat.JSON:
+        if format == ox.QueryResultsFormat.JSON:
             return ask(format)
-        body = ask(ox.QueryResultsFormat.JSON)
-        if len(body) > max_bytes:
+        body = ask(ox.QueryResultsFormat.XML)
+        if format == ox.QueryResultsFormat.XML or len(body) > max_bytes:
             return body
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=format) or b""
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML).serialize(format=format) or b""
 
     def select(self, sparql: str, **options: object) -> list[Row]:
         return rows(self.query(sparql, **options))  # type: ignore[arg-type]
@@ -460,6 +460,17 @@ def _legacy_json(body: bytes) -> io.BytesIO:
             if term.get("datatype") == _BOOLEAN and term.get("value") in ("0", "1"):
                 term["value"] = "true" if term["value"] == "1" else "false"
     return io.BytesIO(json.dumps(data).encode())
+
+
+_XML_BOOLEAN = re.compile(rb'(datatype="http://www\.w3\.org/2001/XMLSchema#boolean"\s*>\s*)([01])(\s*<)')
+
+
+def _legacy_xml(body: bytes) -> bytes:
+    """SPARQL XML results with ``xsd:boolean`` values in their canonical form (``true``/``false``), as the
+    embedded stores write them: a server may write ``1``/``0`` (Virtuoso 7 does in JSON)."""
+    if _BOOLEAN.encode() not in body:
+        return body
+    return _XML_BOOLEAN.sub(lambda m: m[1] + (b"true" if m[2] == b"1" else b"false") + m[3], body)
 
 
 def publish_graphs(source: OxigraphStore, graph_store_url: str, *, query_url: str | None = None,
