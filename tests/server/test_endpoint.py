@@ -226,6 +226,22 @@ def test_wrong_method_and_media_type(client: FlaskClient) -> None:
     assert client.get("/sparql", query_string={"query": ""}).status_code == 400
 
 
+@pytest.mark.parametrize(("how", "what"), [("get", b"the query string"), ("form escaped", b"the form"),
+                                           ("form raw", b"the form"), ("direct", b"the query")])
+def test_text_that_is_not_utf8_is_a_400_naming_where(client: FlaskClient, how: str, what: bytes) -> None:
+    """Not read with replacement characters (a different query from the one sent): refused, saying where."""
+    if how == "get":
+        r = client.get("/sparql?query=ASK%7B%7D&format=%FF")
+    elif how == "form escaped":
+        r = client.post("/sparql", data=b"query=ASK%7B%7D&format=%FF", content_type="application/x-www-form-urlencoded")
+    elif how == "form raw":
+        r = client.post("/sparql", data=b"query=ASK%7B%7D&x=\xff", content_type="application/x-www-form-urlencoded")
+    else:
+        r = client.post("/sparql", data=b"ASK { FILTER(\"\xff\") }", content_type="application/sparql-query")
+    assert r.status_code == 400, r.data
+    assert what + b" is not valid UTF-8" in r.data
+
+
 def test_request_body_over_limit_is_413(store: GraphStore, tmp_path: Path) -> None:
     client = app_for(store, tmp_path, max_body_bytes=1000).test_client()
     r = client.post("/sparql", data=("#" * 2000 + "\nASK {}").encode(), content_type="application/sparql-query")

@@ -3,12 +3,12 @@ all day — a query by GET, by form POST or by direct POST (SPARQL 1.1 Protocol 
 limit and dataset — answered without Flask's request and response objects, which cost a cheap query more
 than everything else the web worker does for it (bench/README.md, "the fast lane").
 
-It reads a request by the same rules as :mod:`.sparql` (its helpers), answers with the same services, and
-writes the same headers as the app-wide hooks (their constants); ``tests/server/test_lane.py`` holds the two
-paths to the same status, headers and body. Whatever it does not answer itself — another path or method, no
-query, a browser that prefers the query page, an update, a conditional request, a body it cannot read, any
-request it would refuse — goes to the Flask app untouched (the body put back), which answers or refuses it
-as always: refusals are written in one place.
+It reads a request with the route's own reader (:func:`.sparql.read_query_request`), answers with the same
+services, and writes the same headers as the app-wide hooks (their constants); ``tests/server/test_lane.py``
+holds the two paths to the same status, headers and body. Whatever it does not answer itself — another path or
+method, no query, a browser that prefers the query page, an update, a conditional request, a body it cannot
+read, any request it would refuse — goes to the Flask app untouched (the body put back), which answers or
+refuses it as always: refusals are written in one place.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import io
 import time
-import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,16 +27,18 @@ from ..caching import MAX_AGE
 from ..errors import ProtocolError
 from ..hooks import DATA_POLICY, REFERRER_POLICY
 from ..state import ServerState
-from .sparql import Prepared, graph_iris, prefers_page, prepare, query_timeout
+from .sparql import Prepared, graph_iris, prefers_page, prepare, query_timeout, read_query_request
 
 __all__ = ["QueryLane"]
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-_FORM = "application/x-www-form-urlencoded"
-_DIRECT = "application/sparql-query"
 _TEXT = "text/plain; charset=utf-8"
+
+
+class _LeftToApp(Exception):
+    """A request body this lane does not read (no length, or past the limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,57 +87,34 @@ class QueryLane:
     def _read(self, environ: dict[str, Any]) -> _Query | None:
         """The query of a request this lane answers, or None. Raises :class:`ProtocolError` (then the app
         answers, with the same message). A body read here is put back for the app."""
-        args = _pairs(environ.get("QUERY_STRING", ""))
-        if args is None or _has(args, "update"):
+        try:
+            asked = read_query_request(environ, lambda: self._body(environ))
+        except _LeftToApp:
             return None
-        method = environ["REQUEST_METHOD"]
-        mimetype, _, params = (environ.get("CONTENT_TYPE") or "").partition(";")
-        mimetype = mimetype.strip().lower()
-        if method == "GET":
-            fields = args
-        elif mimetype == _FORM:
-            body = self._body(environ)
-            form = None if body is None else _pairs(body)
-            if form is None or _has(form, "update"):
-                return None
-            fields = form + args
-        elif mimetype == _DIRECT:
-            charset = _charset(params)
-            body = self._body(environ)
-            if body is None or _values(args, "query") or (charset and charset not in ("utf-8", "utf8")):
-                return None
-            fields = [("query", body), *args]
-        else:
+        if asked.text is None:
             return None
-        queries = _values(fields, "query")
-        if len(queries) != 1:
-            return None
-        fmt = _values(fields, "format")
-        fmt_param = fmt[0] if fmt else None
-        if method == "GET" and fmt_param is None and prefers_page(environ.get("HTTP_ACCEPT")):
+        fmt_param = asked.fmt_param
+        if environ["REQUEST_METHOD"] == "GET" and fmt_param is None and prefers_page(environ.get("HTTP_ACCEPT")):
             return None  # a browser following a link: the query page
         return _Query(
-            text=queries[0], fmt_param=fmt_param,
-            timeout=query_timeout(_values(fields, "timeout"), self.state.config.query_timeout),
-            default_graphs=graph_iris(_values(fields, "default-graph-uri"), "default-graph-uri"),
-            named_graphs=graph_iris(_values(fields, "named-graph-uri"), "named-graph-uri"),
+            text=asked.text, fmt_param=fmt_param,
+            timeout=query_timeout(asked.values("timeout"), self.state.config.query_timeout),
+            default_graphs=graph_iris(asked.values("default-graph-uri"), "default-graph-uri"),
+            named_graphs=graph_iris(asked.values("named-graph-uri"), "named-graph-uri"),
             base_iri=_endpoint_url(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"),
                                    environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""),
                                    environ.get("SCRIPT_NAME", "")),
         )
 
-    def _body(self, environ: dict[str, Any]) -> str | None:
-        """The request body as text (read once, put back for the app), or None when this lane leaves it to
-        the app: no length, longer than the limit, not UTF-8."""
+    def _body(self, environ: dict[str, Any]) -> bytes:
+        """The request body (read once, put back for the app). Raises :class:`_LeftToApp` for a body without
+        a length or longer than the limit: the app reads or refuses those."""
         length = environ.get("CONTENT_LENGTH") or ""
         if not length.isdigit() or int(length) > self.state.config.max_body_bytes:
-            return None
+            raise _LeftToApp
         data = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(data)
-        try:
-            return str(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            return None
+        return bytes(data)
 
     # --- answering ---------------------------------------------------------------------------------------
     def _answer(self, query: _Query, ready: Prepared, started: float, start_response: StartResponse
@@ -176,27 +154,3 @@ def _endpoint_url(scheme: str, host: str | None, server_name: str, server_port: 
     if host is not None:
         environ["HTTP_HOST"] = host
     return str(get_current_url(environ, strip_querystring=True))
-
-
-def _pairs(text: str) -> list[tuple[str, str]] | None:
-    """``name=value`` pairs of a query string or form body, or None when they are not UTF-8."""
-    try:
-        return urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        return None
-
-
-def _values(pairs: Sequence[tuple[str, str]], name: str) -> list[str]:
-    return [v for k, v in pairs if k == name]
-
-
-def _has(pairs: Sequence[tuple[str, str]], name: str) -> bool:
-    return any(k == name for k, _ in pairs)
-
-
-def _charset(params: str) -> str | None:
-    for param in params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip('"').lower().replace("_", "-")
-    return None

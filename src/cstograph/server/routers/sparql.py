@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
@@ -33,7 +35,8 @@ from ..state import ServerState, get_state
 from ..views.rdf import serialize_triples
 from ._http import cached
 
-__all__ = ["Prepared", "answer_query", "bp", "graph_iris", "prefers_page", "prepare", "query_timeout"]
+__all__ = ["Prepared", "QueryRequest", "answer_query", "bp", "graph_iris", "prefers_page", "prepare", "query_timeout",
+           "read_query_request"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -66,43 +69,89 @@ def graph_iris(values: Sequence[str], name: str) -> list[str] | None:
     return list(values)
 
 
-def _parse_request() -> tuple[str | None, Callable[[str], list[str]]]:
-    """The query text (None when there is none) and a look-up of the other parameters."""
-    args = request.args
-    if request.method != "POST":
-        if "update" in args:
-            raise ProtocolError(403, _READ_ONLY)
-        queries = args.getlist("query")
-        lookup: Callable[[str], list[str]] = args.getlist
-    elif request.mimetype == "application/x-www-form-urlencoded":  # §2.1.2
-        form = request.form
-        if "update" in form or "update" in args:
-            raise ProtocolError(403, _READ_ONLY)
-        queries = form.getlist("query") + args.getlist("query")
+@dataclass(frozen=True, slots=True)
+class QueryRequest:
+    """A query operation's request as §2.1 reads it: the query (None when there is none) and every
+    ``name=value`` of its form body and query string, in that order."""
 
-        def lookup(name: str) -> list[str]:
-            return form.getlist(name) + args.getlist(name)
-    elif request.mimetype == "application/sparql-query":  # §2.1.3
-        charset = request.mimetype_params.get("charset")
-        if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+    text: str | None
+    fields: tuple[tuple[str, str], ...]
+
+    def values(self, name: str) -> list[str]:
+        return [v for k, v in self.fields if k == name]
+
+    @property
+    def fmt_param(self) -> str | None:
+        fmt = self.values("format")
+        return fmt[0] if fmt else None
+
+
+def read_query_request(environ: Mapping[str, Any], body: Callable[[], bytes]) -> QueryRequest:
+    """Read a ``/sparql`` request from its WSGI ``environ`` (``body()`` gives its body): by GET, form POST
+    (§2.1.2) or direct POST (§2.1.3). Raises :class:`ProtocolError`: an update (403), a body of another type
+    or charset (415), text that is not UTF-8, more than one query, a direct POST with ``query=`` too (400).
+    The fast lane (:mod:`.lane`) and the route read requests with this one function."""
+    args = _pairs(environ.get("QUERY_STRING", ""), "the query string")
+    mimetype, _, params = (environ.get("CONTENT_TYPE") or "").partition(";")
+    mimetype = mimetype.strip().lower()
+    if environ.get("REQUEST_METHOD") != "POST":
+        if _has(args, "update"):
+            raise ProtocolError(403, _READ_ONLY)
+        fields = args
+    elif mimetype == _FORM:
+        form = _pairs(_utf8(body(), "the form"), "the form")
+        if _has(form, "update") or _has(args, "update"):
+            raise ProtocolError(403, _READ_ONLY)
+        fields = form + args
+    elif mimetype == _DIRECT:
+        charset = _charset(params)
+        if charset and charset not in ("utf-8", "utf8"):
             raise ProtocolError(415, f"the query must be sent as UTF-8, not {charset}")
-        try:
-            body = request.get_data(cache=False).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ProtocolError(400, f"the query is not valid UTF-8: {exc}") from exc
-        if "query" in args:
+        text = _utf8(body(), "the query")
+        if _has(args, "query"):
             raise ProtocolError(400, "a direct POST carries the query in its body, not also in 'query='")
-        queries = [body]
-        lookup = args.getlist
-    elif request.mimetype == "application/sparql-update":
+        fields = [("query", text), *args]
+    elif mimetype == "application/sparql-update":
         raise ProtocolError(403, _READ_ONLY)
     else:
-        got = request.mimetype or "no Content-Type"
+        got = mimetype or "no Content-Type"
         raise ProtocolError(415, f"unsupported media type {got!r}: send application/sparql-query or "
                                  "application/x-www-form-urlencoded (SPARQL 1.1 Protocol §2.1)")
+    queries = [v for k, v in fields if k == "query"]
     if len(queries) > 1:
         raise ProtocolError(400, f"exactly one 'query' is allowed, got {len(queries)}")
-    return (queries[0] if queries else None), lookup
+    return QueryRequest(queries[0] if queries else None, tuple(fields))
+
+
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"{what} is not valid UTF-8: {exc}") from None
+
+
+def _pairs(text: str, what: str) -> list[tuple[str, str]]:
+    """The ``name=value`` pairs of a query string or form body, percent-decoded as UTF-8."""
+    try:
+        return urllib.parse.parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(400, f"{what} is not valid UTF-8 once percent-decoded: {exc}") from None
+
+
+def _has(pairs: Sequence[tuple[str, str]], name: str) -> bool:
+    return any(k == name for k, _ in pairs)
+
+
+def _charset(params: str) -> str | None:
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower().replace("_", "-")
+    return None
 
 
 # --- answering ---------------------------------------------------------------------------------------------
@@ -170,19 +219,18 @@ def answer_query(
 def sparql() -> Response:
     if request.method == "OPTIONS":
         return Response(status=204)
-    query, lookup = _parse_request()
-    fmt = lookup("format")
-    fmt_param = fmt[0] if fmt else None
-    if query is None:
+    asked = read_query_request(request.environ, lambda: request.get_data(cache=False))
+    fmt_param = asked.fmt_param
+    if asked.text is None:
         if request.method == "POST":
             raise ProtocolError(400, "missing 'query' (SPARQL 1.1 Protocol §2.1)")
         return _describe(fmt_param)
     if request.method == "GET" and fmt_param is None and prefers_page(request.headers.get("Accept")):
-        return _query_page(query)  # a browser following a link: the page, which runs the query
-    timeout = query_timeout(lookup("timeout"), get_state().config.query_timeout)
-    return answer_query(query, timeout=timeout, fmt_param=fmt_param,
-                        default_graphs=graph_iris(lookup("default-graph-uri"), "default-graph-uri"),
-                        named_graphs=graph_iris(lookup("named-graph-uri"), "named-graph-uri"))
+        return _query_page(asked.text)  # a browser following a link: the page, which runs the query
+    timeout = query_timeout(asked.values("timeout"), get_state().config.query_timeout)
+    return answer_query(asked.text, timeout=timeout, fmt_param=fmt_param,
+                        default_graphs=graph_iris(asked.values("default-graph-uri"), "default-graph-uri"),
+                        named_graphs=graph_iris(asked.values("named-graph-uri"), "named-graph-uri"))
 
 
 def _describe(fmt_param: str | None) -> Response:
