@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, PROJECT_DIR, RunningServer, free_port, start_server, stop_server
+from tests.conftest import FIXTURES, PROJECT_DIR, Canary, RunningServer, free_port, start_server, stop_server
 
 ID = "https://w3id.org/cstograph/id/"
 PREFIXES = """PREFIX cst: <https://w3id.org/cstograph/ontology#>
@@ -148,3 +148,18 @@ def test_service_is_refused_without_an_allow_list(remote: Remote, tmp_path: Path
     finally:
         stop_server(server)
     assert status == 400
+
+
+def test_an_allowed_endpoint_is_the_one_called(federated: RunningServer, remote: Remote, canary: Canary) -> None:
+    """``SERVICE SILENT:query`` names the allowed endpoint (the prefixed name ``SILENT:query``); the engine
+    alone would read ``SILENT`` and ``:query`` — the canary. The server sends the endpoint as checked."""
+    allowed = remote.query_url.removesuffix("query")
+    for form in ("SILENT:query", "SILENTx:query", "silent:query"):
+        status, result = sparql(federated, PREFIXES + f"""
+            PREFIX SILENT: <{allowed}> PREFIX silent: <{allowed}> PREFIX SILENTx: <{allowed}>
+            PREFIX : <{canary.url}/> PREFIX x: <{canary.url}/>
+            SELECT ?label WHERE {{ SERVICE {form} {{ wd:Q399 rdfs:label ?label }} }}""")
+        assert status == 200, (form, result)
+        assert isinstance(result, dict)
+        assert [b["label"]["value"] for b in result["results"]["bindings"]] == ["Armenia"], form  # type: ignore[index]
+    assert canary.take() == []

@@ -20,7 +20,8 @@ QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 def test_public_surface() -> None:
     assert sorted(sparql.__all__) == ["Limits", "QueryAnalysis", "QueryTooComplex", "ServiceCall",
-                                      "SparqlSyntaxError", "Token", "UpdateRequest", "analyse", "tokens"]
+                                      "SparqlSyntaxError", "Token", "UpdateRequest", "analyse", "tokens",
+                                      "with_explicit_services"]
 
 
 @pytest.mark.parametrize("path", sorted(QUERIES.glob("*/*.rq")), ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -166,6 +167,7 @@ def test_less_than_is_an_operator_where_an_operator_is_expected() -> None:
     'SELECT * { ?s ?p """long\n"string""" , "x"^^<http://www.w3.org/2001/XMLSchema#string> }',
 ])
 def test_queries_the_engine_accepts_parse_alike(query: str) -> None:
-    """Where this parser accepts a query, Oxigraph accepts it too (no other difference matters for safety)."""
+    """Where this parser accepts a query, Oxigraph accepts it too. (Where the two read a SERVICE endpoint
+    differently, the endpoint sends it as this parser read it: tests/sparql/test_engine_reading.py.)"""
     analyse(query)
     ox.Store().query(query)

@@ -13,7 +13,7 @@ expressions over the text: which ``SERVICE`` endpoints a query would call, wheth
 
 from __future__ import annotations
 
-from ._analysis import QueryAnalysis, analyse
+from ._analysis import QueryAnalysis, analyse, with_explicit_services
 from ._lexer import SparqlSyntaxError, Token, tokens
 from ._parser import Limits, QueryTooComplex, ServiceCall, UpdateRequest
 
@@ -27,4 +27,5 @@ __all__ = [
     "UpdateRequest",
     "analyse",
     "tokens",
+    "with_explicit_services",
 ]

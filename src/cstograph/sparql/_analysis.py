@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ._parser import Limits, ServiceCall, parse_query
 
-__all__ = ["QueryAnalysis", "analyse"]
+__all__ = ["QueryAnalysis", "analyse", "with_explicit_services"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +60,26 @@ def _analyse(text: str, limits: Limits) -> QueryAnalysis:
         depth=result.depth,
         nesting=result.max_nesting,
     )
+
+
+def with_explicit_services(text: str, analysis: QueryAnalysis) -> str:
+    """``text`` with every SERVICE endpoint written as the full IRI this parser read (``<iri>``, spaced).
+
+    What an engine fetches must be what was checked. The grammar reads ``SERVICE SILENT:q`` as the endpoint
+    ``SILENT:q`` (a prefixed name: tokens match longest first, §19.8), while an engine that matches keywords
+    without a word boundary (Oxigraph) reads ``SILENT`` and the endpoint ``:q`` — another IRI, which was
+    never checked. Written out as ``<iri>``, the endpoint has one reading.
+    """
+    parts: list[str] = []
+    end = len(text)
+    for call in sorted(analysis.services, key=lambda c: c.span[0], reverse=True):
+        if call.iri is None:
+            continue  # a variable: one reading (and never run: see the endpoint's rules)
+        start, stop = call.span
+        parts.append(text[stop:end])
+        parts.append(f" <{call.iri}> ")
+        end = start
+    if not parts:
+        return text
+    parts.append(text[:end])
+    return "".join(reversed(parts))

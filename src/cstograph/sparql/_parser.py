@@ -45,6 +45,8 @@ class ServiceCall:
     silent: bool
     line: int
     column: int
+    #: Where the endpoint is written in the query text: [start, end) offsets.
+    span: tuple[int, int] = (0, 0)
 
 
 @dataclass(slots=True)
@@ -398,11 +400,12 @@ class _Parser:
             silent = self.word("SILENT")
             target = self.peek()
             line, column = position(self.lex.text, target.pos)
+            span = (target.pos, target.pos + len(target.text))
             if target.kind is TokenKind.VAR:
                 self.next()
-                self.result.services.append(ServiceCall(None, str(target.value), silent, line, column))
+                self.result.services.append(ServiceCall(None, str(target.value), silent, line, column, span))
             else:
-                self.result.services.append(ServiceCall(self.iri(), None, silent, line, column))
+                self.result.services.append(ServiceCall(self.iri(), None, silent, line, column, span))
             return 1 + self.group_graph_pattern()
         if token.is_word("FILTER"):  # [68]
             return 1 + self.constraint()

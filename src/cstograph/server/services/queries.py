@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ...snapshot import Snapshot
-from ...sparql import Limits, QueryAnalysis, QueryTooComplex, SparqlSyntaxError, UpdateRequest, analyse
+from ...sparql import (
+    Limits,
+    QueryAnalysis,
+    QueryTooComplex,
+    SparqlSyntaxError,
+    UpdateRequest,
+    analyse,
+    with_explicit_services,
+)
 from ..caching import BytesCache
 from ..errors import ProtocolError
 from ..execution import Executor
@@ -92,7 +100,8 @@ class QueryService:
         """The answer of a query already read (:meth:`read`), in ``fmt``: from the cache, or run in the sandbox."""
         subs = {k: encode_term(v) for k, v in (substitutions or {}).items()} or None
         union = self.union_default_graph and not (default_graphs or named_graphs or analysis.has_dataset)
-        job = QueryJob(query=query, format=fmt.short, max_rows=self.max_rows, max_bytes=self.max_bytes,
+        job = QueryJob(query=with_explicit_services(query, analysis), format=fmt.short, max_rows=self.max_rows,
+                       max_bytes=self.max_bytes,
                        default_graphs=default_graphs, named_graphs=named_graphs, substitutions=subs,
                        base_iri=base_iri, union=union)
         found = self.cache.get_or_make(job.key(), lambda: self._run(job, deadline, timeout))
