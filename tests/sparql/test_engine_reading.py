@@ -10,6 +10,7 @@ endpoint sends must make Oxigraph call exactly the endpoints the parser reported
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,10 +70,8 @@ def listener() -> Iterator[_Listener]:
 def _called(query: str, listener: _Listener) -> list[str]:
     """The endpoints Oxigraph calls when it runs ``query`` (SILENT or not, it asks before it decides)."""
     listener.take()
-    try:
+    with contextlib.suppress(OSError, SyntaxError, ValueError):
         list(ox.Store().query(query))  # type: ignore[arg-type]
-    except (OSError, SyntaxError, ValueError):
-        pass
     return [listener.base + p.lstrip("/") for p in listener.take()]
 
 
