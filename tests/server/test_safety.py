@@ -209,6 +209,39 @@ def test_runaways_are_stopped_and_cheap_queries_keep_answering(hostile_server: R
     healthy(hostile_server)
 
 
+def _people(n: int) -> bytes:
+    """A Turtle document of ``n`` people (a second or two of validation per thousand)."""
+    return ("@prefix cst: <https://w3id.org/cstograph/ontology#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + "".join(
+                f'<urn:x:p{i}> a cst:Person ; rdfs:label "P {i}"@en ; '
+                f"cst:citizenOf <https://w3id.org/cstograph/id/state/ARM> .\n" for i in range(n))).encode()
+
+
+def test_a_flood_of_validations_holds_no_worker(hostile_server: RunningServer) -> None:
+    """More slow POST /shacl requests at once than the server has request threads: a worker lets only as many
+    wait on the validation pool as it has validation processes and answers the rest 503 busy at once, so
+    /health and cheap queries keep answering while the validations run."""
+    body = _people(500)
+    def post() -> Reply:
+        return request(hostile_server, "POST", "/shacl", body=body, headers={"Content-Type": "text/turtle"},
+                       timeout=120)
+
+    posts = [in_background(post) for _ in range(20)]
+    time.sleep(0.5)
+    assert request(hostile_server, "GET", "/health", timeout=HANG).status == 200
+    assert query(hostile_server, CHEAP, timeout=HANG).status == 200
+    assert any(thread.is_alive() for thread, _ in posts), "the validations ended before the server was asked"
+    replies = []
+    for thread, box in posts:
+        thread.join(120)
+        replies.append(box[0])
+    assert all(isinstance(r, Reply) for r in replies), replies
+    statuses = Counter(r.status for r in replies if isinstance(r, Reply))
+    assert set(statuses) <= {200, 503} and statuses[200] >= 1 and statuses[503] >= 1, statuses
+    busy = [r for r in replies if isinstance(r, Reply) and r.status == 503]
+    assert all("busy" in r.text and r.headers.get("retry-after") for r in busy), busy[0].text
+
+
 def test_a_client_may_lower_the_time_limit_never_raise_it(hostile_server: RunningServer) -> None:
     reply = query(hostile_server, RUNAWAY, timeout=HANG, params={"timeout": "0.5"})
     assert reply.status == 503 and "0.5 s" in reply.text

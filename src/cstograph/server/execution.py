@@ -27,12 +27,33 @@ class Executor(Protocol):
     def run(self, header: dict[str, object], body: bytes = b"", *, deadline: float) -> Frame: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class PoolExecutor:
+    """Sends jobs to a sandbox pool. With ``places``, at most that many of this process's request threads
+    wait on the pool at once; a job that finds none free is stopped as busy at once, not queued: a thread
+    waiting on a pool is a thread that answers nobody else (``/health``, pages, cheap queries), and jobs
+    that each take seconds (validations) would otherwise take every thread of a worker for their whole
+    time limit."""
+
     client: PoolClient
+    places: int | None = None
+    _free: threading.BoundedSemaphore | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.places is not None:
+            self._free = threading.BoundedSemaphore(max(1, self.places))
 
     def run(self, header: dict[str, object], body: bytes = b"", *, deadline: float) -> Frame:
-        return self.client.call(header, body, deadline=deadline)
+        free = self._free
+        if free is None:
+            return self.client.call(header, body, deadline=deadline)
+        if not free.acquire(blocking=False):
+            raise JobStopped("busy", f"the {self.client.socket_path.stem} service is busy ({self.places} job(s) "
+                                     "already running here); retry later")
+        try:
+            return self.client.call(header, body, deadline=deadline)
+        finally:
+            free.release()
 
 
 @dataclass

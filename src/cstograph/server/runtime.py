@@ -105,7 +105,7 @@ def serving_app(config: ServerConfig, store: GraphStore, snapshot: Snapshot, run
         prepare: Callable[[], Handler] = validation_handler(store, shapes)
         validation_spec = PoolSpec("validation", run_dir, config.validation_pool, prepare)
         pools.append((validation_spec, _listen_unix(validation_spec.socket_path)))
-        validation = PoolExecutor(PoolClient(validation_spec.socket_path))
+        validation = PoolExecutor(PoolClient(validation_spec.socket_path), places=config.validation_pool.size)
     metrics = Metrics()
     app = create_app(config, store, snapshot=snapshot, queries=queries, validation=validation, metrics=metrics)
     return app, pools, metrics
