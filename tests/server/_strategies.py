@@ -157,7 +157,8 @@ _PARAM_NAMES = st.sampled_from(["query", "format", "timeout", "default-graph-uri
                                 "of", "date", "state", "with-project", "update", "x"])
 _PARAM_VALUES = st.one_of(
     st.sampled_from(["", "json", "turtle", "csv", "html", "nonsense", "0", "-1", "nan", "inf", "1e309",
-                     "2020-01-01", "2020-13-45", "yesterday", "javascript:alert(1)", f"{CANARY}/x",
+                     "2020-01-01", "2020-13-45", "0001-01-01", "9999-12-31", "yesterday", "javascript:alert(1)",
+                     f"{CANARY}/x",
                      "https://w3id.org/cstograph/id/state/ARM", "file:///etc/passwd", "true", "perhaps",
                      "SELECT * {}", "x" * 5000]),
     st.text(max_size=30),

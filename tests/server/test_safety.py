@@ -365,6 +365,15 @@ def test_bad_input_gets_a_4xx_that_says_what_was_wrong(hostile_server: RunningSe
     assert says.lower() in reply.text.lower()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "0002-06-30", "9998-12-31", "9999-12-31"])
+@pytest.mark.parametrize("of", ["", "&of=https://w3id.org/cstograph/id/state/ARM"])
+def test_the_first_and_last_days_of_the_calendar_are_drawn(hostile_server: RunningServer, day: str, of: str) -> None:
+    """Every date Python can hold draws a timeline (its axis ends on 1 January after 'today': past 9999 once)."""
+    reply = request(hostile_server, "GET", f"/timeline?today={day}{of}", headers={"Accept": "image/svg+xml"})
+    assert reply.status == 200, reply.text
+    assert reply.headers["content-type"].startswith("image/svg+xml") and b"<svg" in reply.body
+
+
 def test_bad_encodings_and_bodies_get_4xx(hostile_server: RunningServer) -> None:
     cases = [
         (b"query=\xff\xfe", {"Content-Type": "application/x-www-form-urlencoded"}),

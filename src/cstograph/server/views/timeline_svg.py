@@ -39,9 +39,13 @@ def _linked(iri: str, base: str, inner: str) -> str:
 def render_svg(data: TimelineData, *, base: str, width: int = 1100, title: str = "") -> str:
     """The timeline as a standalone SVG document (escaped text, links to the resource pages)."""
     dates = [b.start for r in data.rows for b in r.bars] + [m.date for r in data.rows for m in r.marks]
-    first_year = min((d.year for d in dates), default=data.today.year - 1)
-    last_year = data.today.year + 1
-    x0, x1 = dt.date(first_year, 1, 1), dt.date(last_year, 1, 1)
+    # From the first year drawn to 1 January after the last day drawn (today, or a later date), within the
+    # calendar Python holds (any day a client names as 'today' draws).
+    first_year = max(dt.MINYEAR, min([d.year for d in dates] + [data.today.year - 1]))
+    last = max([*dates, data.today])
+    last_year = min(last.year + 1, dt.MAXYEAR)
+    x0 = dt.date(first_year, 1, 1)
+    x1 = dt.date(last_year, 1, 1) if last.year < dt.MAXYEAR else dt.date.max
     plot_w = width - _LEFT - _RIGHT
     total_days = (x1 - x0).days
 
