@@ -27,7 +27,8 @@ export function localPath(iri, base) {
   if (!base || !iri.startsWith(base)) return null;
   const rest = iri.slice(base.length);
   if (!rest || /[\s<>"{}|\\^`]/.test(rest)) return null;
-  return "/" + rest;
+  // "/" + "/host…" would be "//host…": another server. As the server's local_path: "/%2F…", a path here.
+  return rest.startsWith("/") ? "/%2F" + rest.slice(1) : "/" + rest;
 }
 
 /** Where a link to ``iri`` goes: the local page when the server knows one (``labels``) or the IRI is under

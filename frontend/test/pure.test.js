@@ -21,6 +21,7 @@ test("links go to local pages, http(s) IRIs, never to other schemes", () => {
   assert.equal(linkTarget("https://w3id.org/cstograph/id/state/ARM", { base }), "/id/state/ARM");
   assert.equal(linkTarget("http://www.wikidata.org/entity/Q399", { base }), "http://www.wikidata.org/entity/Q399");
   assert.equal(linkTarget("javascript:alert(1)", { base }), null);
+  assert.equal(linkTarget(base + "/evil.example/x", { base }), "/%2Fevil.example/x"); // never "//evil.example/x"
   assert.equal(linkTarget("urn:x", { base, labels: { "urn:x": { label: "X", href: "/id/x" } } }), "/id/x");
 });
 
