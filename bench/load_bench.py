@@ -1,14 +1,19 @@
-"""Load test of ``cstograph serve`` on the built graph (issue 10): many clients of cheap traffic — example
-queries, page views, dump downloads — first alone, then with clients sending runaway queries in a loop.
+"""Load test of ``cstograph serve`` on the built graph (issue 10): many clients of cheap traffic, first alone,
+then with clients sending runaway queries in a loop — for two kinds of cheap traffic:
 
-Bounded in time and requests, loopback only. The cheap traffic comes from ``wrk`` (Debian package) with a
-Lua script cycling through the mix; the runaway clients are Python threads that record, for each runaway,
-how long its 503 took. Prints requests, errors, p50/p99 of the cheap traffic with and without runaways and
-their ratio, the runaways' answers against the limit + 1 s, and the server's memory (PSS summed over its
-processes: shared pages counted once).
+- **site**: the example queries (default parameters), page views, VoID, the ontology, a dump download — what
+  the snapshot and the answer cache serve without a sandbox;
+- **ad hoc**: cheap queries a client writes (a state's memberships, events of a year, labels…), each one new
+  to the server (a counter in a comment), so that every one is evaluated by a query sandbox — the traffic
+  runaways compete with for sandboxes.
 
-    python bench/load_bench.py                          # 50 clients, 2 runaway clients, 20 s per phase
-    python bench/load_bench.py --clients 100 --runaway-clients 4 --duration 30
+Bounded in time, loopback only. The cheap traffic comes from ``wrk`` (Debian package) with a Lua script; the
+runaway clients are Python threads that record, for each runaway, how long its 503 took. Prints requests,
+errors, p50/p99 of the cheap traffic alone and with each number of runaway clients, their ratio, the runaways'
+answers against the limit + 1 s, and the server's memory (PSS summed over its processes).
+
+    python bench/load_bench.py                          # 50 clients; 2 and 8 runaway clients; 20 s per phase
+    python bench/load_bench.py --clients 100 --runaway-clients 4 16 --duration 30 --mix adhoc
 """
 
 from __future__ import annotations
@@ -53,6 +58,38 @@ def cheap_mix(settings: Settings) -> list[str]:
               "/timeline", "/.well-known/void", "/ontology"]
     paths += ["/dumps/cstograph.nq"]  # one download per cycle of the mix
     return paths
+
+
+ADHOC = [  # cheap queries a client might write; each request adds a new comment, so none is answered from a cache
+    "PREFIX cst: <https://w3id.org/cstograph/ontology#> SELECT ?m ?start WHERE { ?m cst:member "
+    "<https://w3id.org/cstograph/id/state/ARM> ; cst:startDate ?start } ORDER BY ?start",
+    "PREFIX cst: <https://w3id.org/cstograph/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?s ?label WHERE { ?s a cst:State ; rdfs:label ?label FILTER(LANG(?label) = 'en') } ORDER BY ?label",
+    "PREFIX cst: <https://w3id.org/cstograph/ontology#> SELECT ?e ?date WHERE { ?e cst:date ?date "
+    "FILTER(STRSTARTS(STR(?date), '2022')) } LIMIT 50",
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?label WHERE { "
+    "<https://w3id.org/cstograph/id/organization/csto> rdfs:label ?label }",
+    "ASK { ?s ?p <https://w3id.org/cstograph/id/state/KAZ> }",
+]
+
+
+def adhoc_script(queries: list[str]) -> str:
+    """POST /sparql (form) cycling through ``queries``, each made new by a counter in a comment."""
+    items = ", ".join(json.dumps(q) for q in queries)
+    return f"""
+queries = {{ {items} }}
+counter = 0
+local function escape(s)
+  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+request = function()
+  counter = counter + 1
+  local text = queries[(counter % #queries) + 1] .. "\n# " .. tostring(counter) .. "-" .. tostring(math.random(1e9))
+  local headers = {{ ["Content-Type"] = "application/x-www-form-urlencoded",
+                     ["Accept"] = "application/sparql-results+json" }}
+  return wrk.format("POST", "/sparql", headers, "query=" .. escape(text))
+end
+"""
 
 
 def lua_script(paths: list[str]) -> str:
@@ -166,12 +203,75 @@ def tree_memory(root: int) -> tuple[float, float, int]:
     return pss / 1024, rss / 1024, len(pids)
 
 
+@dataclass
+class Phase:
+    mix: str
+    runaway_clients: int
+    cheap: WrkResult
+    runaways: Runaways | None = None
+
+
+def _start_server(args: argparse.Namespace, dataset: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as handle:
+        server = subprocess.Popen([str(BIN / "cstograph"), "serve", "--data", str(dataset), "--port", str(port),
+                                   "--timeout", str(args.timeout), *args.serve_args.split()],
+                                  stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=2).read()  # noqa: S310 - loopback
+            return server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                os.killpg(server.pid, signal.SIGTERM)
+                sys.exit(f"server did not start; see {log}")
+            time.sleep(0.2)
+
+
+def _run_phases(args: argparse.Namespace, url: str, scripts: dict[str, Path]) -> list[Phase]:
+    phases: list[Phase] = []
+    for mix, script in scripts.items():
+        run_wrk(url, script, clients=args.clients, duration=3)  # warm up
+        phases.append(Phase(mix, 0, run_wrk(url, script, clients=args.clients, duration=args.duration)))
+        for n in args.runaway_clients:
+            with Runaways(url, args.timeout, n) as runaways:
+                cheap = run_wrk(url, script, clients=args.clients, duration=args.duration)
+            phases.append(Phase(mix, n, cheap, runaways))
+    return phases
+
+
+def _print_report(args: argparse.Namespace, phases: list[Phase], sizes: dict[str, int]) -> None:
+    print(f"load_bench: {args.clients} clients of cheap traffic, {args.duration:g} s per phase; query limit "
+          f"{args.timeout:g} s; mixes: " + ", ".join(f"{m} ({n} kinds of request)" for m, n in sizes.items()))
+    print(f"{'mix':<8}{'runaway clients':>16}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'p99 ×':>7}   runaways: sent, statuses, answer median / max s, later than limit + 1 s")
+    alone: dict[str, WrkResult] = {}
+    for ph in phases:
+        r = ph.cheap
+        if ph.runaway_clients == 0:
+            alone[ph.mix] = r
+        base = alone.get(ph.mix)
+        ratio = r.p99_ms / base.p99_ms if base and base.p99_ms else float("nan")
+        line = (f"{ph.mix:<8}{ph.runaway_clients:>16}{r.requests:>10}{r.errors:>8}{r.per_second:>9.1f}"
+                f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{ratio:>7.2f}")
+        if ph.runaways is not None and ph.runaways.seconds:
+            ra = ph.runaways
+            kinds = {s: ra.statuses.count(s) for s in sorted(set(ra.statuses))}
+            late = sum(1 for s in ra.seconds if s > args.timeout + 1.0)
+            line += (f"   {len(ra.seconds)}, {kinds}, {statistics.median(ra.seconds):.2f} / {max(ra.seconds):.2f}, "
+                     f"{late}")
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--runaway-clients", type=int, default=2)
+    parser.add_argument("--runaway-clients", type=int, nargs="+", default=[2, 8],
+                        help="numbers of runaway clients, one phase each (default: 2 8)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per phase")
     parser.add_argument("--timeout", type=float, default=5.0, help="the server's query time limit")
+    parser.add_argument("--mix", choices=("site", "adhoc", "both"), default="both")
     parser.add_argument("--serve-args", default="", help="extra arguments for cstograph serve")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -181,48 +281,27 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     work = Path(tempfile.mkdtemp(prefix="cstograph-load-"))
-    script = work / "mix.lua"
-    script.write_text(lua_script(cheap_mix(settings)))
-    log = (work / "server.log").open("wb")
-    server = subprocess.Popen([str(BIN / "cstograph"), "serve", "--data", str(dataset), "--port", str(port),
-                               "--timeout", str(args.timeout), *args.serve_args.split()],
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    scripts: dict[str, Path] = {}
+    sizes: dict[str, int] = {}
+    if args.mix in ("site", "both"):
+        scripts["site"] = work / "site.lua"
+        scripts["site"].write_text(lua_script(cheap_mix(settings)))
+        sizes["site"] = len(cheap_mix(settings))
+    if args.mix in ("adhoc", "both"):
+        scripts["adhoc"] = work / "adhoc.lua"
+        scripts["adhoc"].write_text(adhoc_script(ADHOC))
+        sizes["adhoc"] = len(ADHOC)
+    server = _start_server(args, dataset, port, work / "server.log")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/health", timeout=2).read()  # noqa: S310 - loopback
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit(f"server did not start; see {work / 'server.log'}")
-                time.sleep(0.2)
-        run_wrk(url, script, clients=args.clients, duration=3)  # warm up
         idle_pss, idle_rss, nprocs = tree_memory(server.pid)
-        alone = run_wrk(url, script, clients=args.clients, duration=args.duration)
-        with Runaways(url, args.timeout, args.runaway_clients) as runaways:
-            mixed = run_wrk(url, script, clients=args.clients, duration=args.duration)
-            busy_pss, busy_rss, _ = tree_memory(server.pid)
+        phases = _run_phases(args, url, scripts)
+        busy_pss, busy_rss, _ = tree_memory(server.pid)
         metrics = json.loads(urllib.request.urlopen(url + "/metrics", timeout=10).read())  # noqa: S310
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-        log.close()
-    late = [s for s in runaways.seconds if s > args.timeout + 1.0]
-    print(f"load_bench: {args.clients} clients of cheap traffic ({len(cheap_mix(settings))} paths: example queries, "
-          f"pages, the dump), {args.duration:g} s per phase; {args.runaway_clients} runaway clients in phase 2; "
-          f"query limit {args.timeout:g} s")
-    print(f"{'phase':<22}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
-    for name, r in (("cheap alone", alone), ("cheap + runaways", mixed)):
-        print(f"{name:<22}{r.requests:>10}{r.errors:>8}{r.per_second:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}")
-    ratio = mixed.p99_ms / alone.p99_ms if alone.p99_ms else float("nan")
-    print(f"p99 with runaways / alone: {ratio:.2f}×; p50: {mixed.p50_ms / alone.p50_ms if alone.p50_ms else 0:.2f}×")
-    kinds = {s: runaways.statuses.count(s) for s in sorted(set(runaways.statuses))}
-    worst = max(runaways.seconds) if runaways.seconds else 0.0
-    print(f"runaways: {len(runaways.seconds)} sent, statuses {kinds}, time to answer median "
-          f"{statistics.median(runaways.seconds) if runaways.seconds else 0:.2f} s, max {worst:.2f} s; "
-          f"{len(late)} later than the limit + 1 s ({args.timeout + 1:g} s)")
-    print(f"memory: idle {idle_pss:.0f} MiB PSS ({idle_rss:.0f} MiB RSS) in {nprocs} processes; under load "
+    _print_report(args, phases, sizes)
+    print(f"memory: idle {idle_pss:.0f} MiB PSS ({idle_rss:.0f} MiB RSS) in {nprocs} processes; after the load "
           f"{busy_pss:.0f} MiB PSS ({busy_rss:.0f} MiB RSS)")
     shown = {k: metrics[k] for k in ("requests", "timeouts", "busy", "crashes", "errors")}
     print(f"server metrics: {json.dumps(shown)}")
