@@ -22,7 +22,7 @@ from ._store import load
 from ._wikidata import LINKSET as WIKIDATA
 from ._wikidata import wikidata_links
 
-__all__ = ["link"]
+__all__ = ["link", "linkset_text"]
 
 DESCRIPTIONS: dict[str, Description] = {"wikidata": WIKIDATA, "iso3166": ISO3166, "cow-atop": COW_ATOP}
 
