@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+from pathlib import Path
 from types import ModuleType
 
 import pyoxigraph as ox
@@ -135,8 +137,68 @@ def test_all_is_the_public_surface() -> None:
     assert sorted(ns.__all__) == sorted([
         "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
         "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "RDF_TYPE",
-        "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
+        "SD", "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
         "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
     ])
     for name in ns.__all__:
         assert hasattr(ns, name), name
+
+
+# --- one vocabulary module: no namespace IRI written anywhere else ---------------------------------------------
+SRC = PROJECT_DIR / "src" / "cstograph"
+VOCABULARY_FILES = frozenset({SRC / "namespaces.py", SRC / "_cst.py"})
+W3C = "http://www.w3.org/"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the nodes that are docstrings (of the module, a class or a function)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def hard_coded_iris(path: Path, root: Path = PROJECT_DIR) -> list[str]:
+    """``file:line: namespace`` for every string or bytes constant of ``path`` (f-string parts included,
+    docstrings aside) that holds a namespace IRI of :data:`PREFIXES` or starts with a W3C IRI (a regular
+    expression's escapes read through)."""
+    namespaces = sorted({str(v) for v in PREFIXES.values()}, key=len, reverse=True)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    skip = _docstrings(tree)
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or id(node) in skip or not isinstance(node.value, str | bytes):
+            continue
+        text = node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
+        text = text.replace("\\", "")  # rb"http://www\.w3\.org/…" in a pattern
+        hit = next((ns for ns in namespaces if ns in text), W3C if text.lstrip().startswith(W3C) else None)
+        if hit is not None:
+            out.append((node.lineno, hit))
+    return [f"{path.relative_to(root)}:{line}: {hit}" for line, hit in sorted(out)]
+
+
+def test_the_guard_finds_iris_in_strings_not_in_docstrings(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text('"""Docstrings may cite http://www.w3.org/2002/07/owl#Class."""\n'
+                      'A = "http://www.w3.org/2000/01/rdf-schema#label"\n'
+                      'B = f"PREFIX x: <http://rdfs.org/ns/void#>\\n{A}"\n'
+                      'C = "x <https://w3id.org/cstograph/ontology#State> y"\n'
+                      'D = rb"http://www\\.w3\\.org/2001/XMLSchema#boolean"\n'
+                      'E = "http://www.w3.org/ns/anything-else"\n'
+                      'F = ("http://example.org/", "https://w3id.org/cstograph/", "see http://www.w3.org/TR/")\n'
+                      'def f() -> None:\n'
+                      '    """http://www.w3.org/2000/01/rdf-schema#comment"""\n', encoding="utf-8")
+    assert hard_coded_iris(module, tmp_path) == [
+        "m.py:2: http://www.w3.org/2000/01/rdf-schema#", "m.py:3: http://rdfs.org/ns/void#",
+        f"m.py:4: {CST}", "m.py:5: http://www.w3.org/2001/XMLSchema#", "m.py:6: http://www.w3.org/"]
+
+
+def test_no_vocabulary_iri_outside_the_vocabulary_module() -> None:
+    """Every namespace IRI lives in namespaces.py (and the generated _cst.py); the rest of the package takes
+    its IRIs, terms and PREFIX lines from there (``RDFS.label``, ``sparql_prefixes("cst")``)."""
+    found = [hit for path in sorted(SRC.rglob("*.py")) if path not in VOCABULARY_FILES
+             for hit in hard_coded_iris(path)]
+    assert not found, "vocabulary IRIs written outside namespaces.py:\n" + "\n".join(found)

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .namespaces import XSD
 from .queries import NamedQuery, load_queries
 
 __all__ = ["Table", "export", "export_tables", "read_tables"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Table Schema types of the XSD datatypes the tables hold; a column whose values mix types is a string.
-TYPES = {XSD + "date": "date", XSD + "integer": "integer", XSD + "decimal": "number", XSD + "boolean": "boolean",
-         XSD + "gYear": "year", XSD + "duration": "duration"}
+TYPES = {str(XSD.date): "date", str(XSD.integer): "integer", str(XSD.decimal): "number",
+         str(XSD.boolean): "boolean", str(XSD.gYear): "year", str(XSD.duration): "duration"}
 PACKAGE = "datapackage.json"
 
 

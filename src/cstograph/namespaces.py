@@ -11,7 +11,8 @@ written in Python declares it (:func:`sparql_prefixes`), and tests read names wi
   ``https://w3id.org/cstograph/id/<type>/<slug>`` and a Turtle prefixed name cannot contain ``/``). The
   instance, shape and graph namespaces are open: their names are data, not vocabulary.
 - **Others'**: RDF, RDFS, OWL, XSD, SKOS, DCTERMS, PROV, FOAF, VOID and SH are rdflib's closed namespaces;
-  ORG, ELI, SEM and Wikidata's (``wd:``, ``wdt:``, ``p:``, ``ps:``, ``pq:``) are declared here.
+  ORG, ELI, SEM, SD (the SPARQL 1.1 Service Description) and Wikidata's (``wd:``, ``wdt:``, ``p:``,
+  ``ps:``, ``pq:``) are declared here.
 
 pyoxigraph terms come from the same IRIs: :func:`to_ox` turns any rdflib term into its pyoxigraph twin
 (``to_ox(RDFS.label)``), :func:`rdflib_term` the other way round.
@@ -34,7 +35,7 @@ from ._cst import CST
 __all__ = [
     "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
     "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "RDF_TYPE",
-    "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
+    "SD", "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
     "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
 ]
 
@@ -50,6 +51,8 @@ VOID_BASE: Final = Namespace(BASE + "void#")
 ORG: Final = Namespace("http://www.w3.org/ns/org#")
 ELI: Final = Namespace("http://data.europa.eu/eli/ontology#")
 SEM: Final = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+#: SPARQL 1.1 Service Description (the endpoint's description of itself, ``GET /sparql``).
+SD: Final = Namespace("http://www.w3.org/ns/sparql-service-description#")
 #: Wikidata: items, truthy statements, and the statement model (``p:P463`` → statement → ``ps:P463``,
 #: qualifiers ``pq:P580``/``pq:P582``).
 WD: Final = Namespace("http://www.wikidata.org/entity/")
@@ -121,6 +124,7 @@ PREFIXES: Final[Mapping[str, Namespace | type]] = MappingProxyType(
         **{p: instance_namespace(p) for p in INSTANCE_TYPES},
         "shape": SHAPE,
         "void": VOID,
+        "sd": SD,
         "wdt": WDT,
         "p": P,
         "ps": PS,

@@ -35,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .compliance import COMPLIANCE_QUERY, Finding, compliance_report
-from .namespaces import BASE, CST, VOID_BASE
+from .namespaces import BASE, CST, DCTERMS, RDF, VOID, VOID_BASE, sparql_prefixes
 from .queries import NamedQuery, Param, load_queries
 from .store import GraphStore, Store, named_substitutions
 
@@ -53,7 +53,7 @@ QUERY_GROUPS = ("examples", "checks")
 #: The graph ``cstograph publish`` writes into a remote server beside the project's graphs (outside
 #: ``graph/``, so that no query of the front sees it): which build's snapshot the server holds.
 PUBLICATION_GRAPH = BASE + "publication"
-_PUBLISHED = "http://purl.org/dc/terms/identifier"
+_PUBLISHED = str(DCTERMS.identifier)
 #: Result formats precomputed for the named queries: short name → (Oxigraph format, file suffix).
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -61,10 +61,8 @@ RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
 }
 #: The dataset's IRI (its VoID description's subject).
 DATASET_IRI = str(VOID_BASE["cstograph"])
-_VOID = "http://rdfs.org/ns/void#"
-_DCT = "http://purl.org/dc/terms/"
-_RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-_RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+_RDF_FIRST = ox.NamedNode(str(RDF.first))
+_RDF_REST = ox.NamedNode(str(RDF.rest))
 
 _PER_GRAPH = """
 SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
@@ -77,16 +75,13 @@ _TYPED = "SELECT DISTINCT ?s WHERE { ?s a ?c . FILTER(isIRI(?s)) }"
 _CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
 _PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
 _VOCABULARIES = "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }"
-_LINKS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?target (COUNT(*) AS ?n) WHERE {
+_LINKS = sparql_prefixes("skos") + """SELECT ?target (COUNT(*) AS ?n) WHERE {
   ?s skos:exactMatch ?o . BIND(REPLACE(STR(?o), "^(https?://[^/]+/).*$", "$1") AS ?target)
 } GROUP BY ?target ORDER BY ?target"""
-_LABELS = """
-SELECT ?s ?label ?alt WHERE {
-  { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label BIND(false AS ?alt) }
-  UNION { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label BIND(false AS ?alt) }
-  UNION { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?label BIND(true AS ?alt) }
+_LABELS = sparql_prefixes("rdfs", "skos") + """SELECT ?s ?label ?alt WHERE {
+  { ?s rdfs:label ?label BIND(false AS ?alt) }
+  UNION { ?s skos:prefLabel ?label BIND(false AS ?alt) }
+  UNION { ?s skos:altLabel ?label BIND(true AS ?alt) }
 }"""
 _TYPES = "SELECT DISTINCT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"
 
@@ -118,11 +113,11 @@ class SiteSettings:
         def iris(prop: str) -> tuple[str, ...]:
             return tuple(sorted({o.value for o in objects(prop) if isinstance(o, ox.NamedNode)}))
 
-        licence = iris(_DCT + "license")
-        root = iris(_VOID + "rootResource")
-        return cls(title=texts(_DCT + "title"), description=texts(_DCT + "description"),
+        licence = iris(str(DCTERMS.license))
+        root = iris(str(VOID.rootResource))
+        return cls(title=texts(str(DCTERMS.title)), description=texts(str(DCTERMS.description)),
                    license=licence[0] if licence else None, root=root[0] if root else None,
-                   examples=iris(_VOID + "exampleResource"),
+                   examples=iris(str(VOID.exampleResource)),
                    featured=_list(store, node, str(CST.featuredResource)),
                    timeline=_list(store, node, str(CST.timelineSubject)))
 
@@ -135,10 +130,10 @@ def _list(store: GraphStore, node: ox.NamedNode, prop: str) -> tuple[str, ...]:
         seen: set[object] = set()
         while isinstance(head, ox.BlankNode) and head not in seen:
             seen.add(head)
-            first = next(store.quads(head, ox.NamedNode(_RDF_FIRST), None, None), None)
+            first = next(store.quads(head, _RDF_FIRST, None, None), None)
             if first is not None and isinstance(first.object, ox.NamedNode):
                 out.append(first.object.value)
-            rest = next(store.quads(head, ox.NamedNode(_RDF_REST), None, None), None)
+            rest = next(store.quads(head, _RDF_REST, None, None), None)
             head = rest.object if rest is not None else None
         if isinstance(quad.object, ox.NamedNode):
             out.append(quad.object.value)

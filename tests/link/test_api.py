@@ -8,7 +8,7 @@ import cstograph.link as link
 def test_all_is_the_public_surface() -> None:
     assert sorted(link.__all__) == sorted([
         "LINKSET_FILE", "Code", "Finding", "LinkReport", "Reference", "compare_memberships", "fetch_wikidata",
-        "link", "load_reference",
+        "link", "linkset_text", "load_reference",
     ])
     for name in link.__all__:
         assert hasattr(link, name), name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 
 from cstograph.config import Settings
 from cstograph.link import LINKSET_FILE, link
-from cstograph.namespaces import DCTERMS, PROV, RDF, VOID, VOID_BASE, WD, XSD, expand
+from cstograph.namespaces import DCTERMS, OWL, PROV, RDF, RDFS, VOID, VOID_BASE, WD, XSD, expand
 
 from ..conftest import FIXTURES
 
@@ -52,3 +53,18 @@ def test_same_links_same_date_same_bytes(tmp_path: Path) -> None:
     assert again == first
     _, later = written(tmp_path, dt.date(2026, 2, 3))
     assert later != first and later.replace("2026-02-03", "2026-01-02") == first
+
+
+def test_the_tool_and_the_libraries_are_resources(tmp_path: Path) -> None:
+    """PROV-O's object properties get nodes: the run was associated with the tool (a prov:SoftwareAgent) and
+    used pycountry (a prov:Entity with its version), as data/links/linkset.ttl publishes it."""
+    out, _ = written(tmp_path, dt.date(2026, 1, 2))
+    g = Graph().parse(out, format="turtle")
+    activity = VOID_BASE["link-activity"]
+    (tool,) = g.objects(activity, PROV.wasAssociatedWith)
+    assert (tool, RDF.type, PROV.SoftwareAgent) in g and (tool, RDFS.label, Literal("cstograph link")) in g
+    (library,) = g.objects(activity, PROV.used)
+    assert (library, RDF.type, PROV.Entity) in g
+    assert (library, OWL.versionInfo, Literal(version("pycountry"))) in g
+    assert (library, RDFS.label, Literal(f"pycountry {version('pycountry')}")) in g
+    assert (activity, PROV.endedAtTime, Literal("2026-01-02", datatype=XSD.date)) in g

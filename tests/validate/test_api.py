@@ -7,8 +7,8 @@ import cstograph.validate as validate
 
 def test_all_is_the_public_surface() -> None:
     assert sorted(validate.__all__) == sorted([
-        "SHAPE", "LocatedResult", "ValidationOutcome", "ValidationReport", "ValidationResult", "locate",
-        "rdflib_term", "user_graph_name", "validate_dataset", "validate_graph",
+        "LocatedResult", "ValidationOutcome", "ValidationReport", "ValidationResult", "locate", "user_graph_name",
+        "validate_dataset", "validate_graph",
         "CORE_ENGINES", "CoreEngine", "read_outcome", "validate_store", "write_outcome", "ProjectValidator",
     ])
     for name in validate.__all__:

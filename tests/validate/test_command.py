@@ -13,10 +13,9 @@ import pytest
 from rdflib import Graph
 
 from cstograph.cli import main
-from cstograph.namespaces import SH
+from cstograph.namespaces import SH, SHAPE
 from cstograph.server import ServerConfig, create_app
 from cstograph.store import GraphStore
-from cstograph.validate import SHAPE
 
 from ..conftest import FIXTURES, PROJECT_DIR, RunningServer, cstograph_command
 

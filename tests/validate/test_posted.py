@@ -15,11 +15,11 @@ import pytest
 from rdflib import URIRef
 
 from cstograph.load import load_graph, new_dataset
-from cstograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH
+from cstograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, SHAPE, rdflib_term
 from cstograph.server.jobs import POSTED_GRAPH, ValidationJob, validation_handler
 from cstograph.server.sandbox import Frame
 from cstograph.store import GraphStore
-from cstograph.validate import SHAPE, ProjectValidator, ValidationReport, rdflib_term, validate_dataset
+from cstograph.validate import ProjectValidator, ValidationReport, validate_dataset
 
 from ..conftest import FIXTURES, PROJECT_DIR
 

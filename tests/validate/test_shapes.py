@@ -14,9 +14,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cstograph.config import Settings
 from cstograph.load import load_graph
-from cstograph.namespaces import CST, SH
+from cstograph.namespaces import CST, SH, SHAPE
 from cstograph.pipeline import asserted_sources
-from cstograph.validate import SHAPE, validate_dataset, validate_graph
+from cstograph.validate import validate_dataset, validate_graph
 
 from ..conftest import FIXTURES, PROJECT_DIR
 

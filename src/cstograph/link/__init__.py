@@ -23,7 +23,7 @@ an Oxigraph store (``_store``), so a store-based pipeline can hand them its own.
 
 from __future__ import annotations
 
-from ._link import link
+from ._link import link, linkset_text
 from ._linkset import LINKSET_FILE
 from ._memberships import compare_memberships
 from ._online import fetch_wikidata
@@ -39,5 +39,6 @@ __all__ = [
     "compare_memberships",
     "fetch_wikidata",
     "link",
+    "linkset_text",
     "load_reference",
 ]

@@ -22,7 +22,7 @@ from ._store import load
 from ._wikidata import LINKSET as WIKIDATA
 from ._wikidata import wikidata_links
 
-__all__ = ["link"]
+__all__ = ["link", "linkset_text"]
 
 DESCRIPTIONS: dict[str, Description] = {"wikidata": WIKIDATA, "iso3166": ISO3166, "cow-atop": COW_ATOP}
 
@@ -35,10 +35,16 @@ def _export(wikidata_export: Path | None, online: bool) -> ox.Store | None:
     return export
 
 
+def linkset_text(report: LinkReport) -> str:
+    """The text of ``data/links/linkset.ttl`` that :func:`link` writes for ``report`` (with this machine's
+    pycountry, the reference library of the ISO 3166 codes)."""
+    return linkset_turtle(report, DESCRIPTIONS, used={"pycountry": version("pycountry")})
+
+
 def _write(settings: Settings, report: LinkReport) -> None:
     out = settings.data_dir / "links" / LINKSET_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = linkset_turtle(report, DESCRIPTIONS, tool=f"cstograph link; pycountry {version('pycountry')}")
+    text = linkset_text(report)
     list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))  # refuse to write what would not parse
     out.write_text(text, encoding="utf-8")
     report.written.append(str(out))

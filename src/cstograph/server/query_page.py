@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..namespaces import sparql_prefixes
 from ..queries import NamedQuery
 
 __all__ = ["query_page_context"]
 
-_DEFAULT_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class (COUNT(?s) AS ?instances)
+_DEFAULT_QUERY = sparql_prefixes("rdfs") + """SELECT ?class (COUNT(?s) AS ?instances)
 WHERE { ?s a ?class }
 GROUP BY ?class
 ORDER BY DESC(?instances)

@@ -34,6 +34,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import CstographError, QuerySyntaxError
+from ..namespaces import XSD
 from ._base import Output, OxigraphStore, Row, Term, names_own_dataset, rows
 
 __all__ = [
@@ -443,7 +444,7 @@ def _with_query(url: str, params: Mapping[str, str]) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=query))
 
 
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN = str(XSD.boolean)
 
 
 def _legacy_json(body: bytes) -> io.BytesIO:
@@ -462,7 +463,7 @@ def _legacy_json(body: bytes) -> io.BytesIO:
     return io.BytesIO(json.dumps(data).encode())
 
 
-_XML_BOOLEAN = re.compile(rb'(datatype="http://www\.w3\.org/2001/XMLSchema#boolean"\s*>\s*)([01])(\s*<)')
+_XML_BOOLEAN = re.compile(rb'(datatype="' + re.escape(_BOOLEAN.encode()) + rb'"\s*>\s*)([01])(\s*<)')
 
 
 def _legacy_xml(body: bytes) -> bytes:

@@ -24,7 +24,6 @@ and SHACL Core by pyshacl-turbo); rdflib graphs (``validate_graph``) are copied 
 
 from __future__ import annotations
 
-from ..namespaces import SHAPE, rdflib_term
 from ._core import CORE_ENGINES, CoreEngine
 from ._locate import LocatedResult, ValidationReport, locate, user_graph_name, validate_dataset
 from ._posted import ProjectValidator
@@ -34,14 +33,12 @@ from ._validate import validate_graph, validate_store
 __all__ = [
     "CORE_ENGINES",
     "CoreEngine",
-    "SHAPE",
     "LocatedResult",
     "ProjectValidator",
     "ValidationOutcome",
     "ValidationReport",
     "ValidationResult",
     "locate",
-    "rdflib_term",
     "read_outcome",
     "user_graph_name",
     "validate_dataset",

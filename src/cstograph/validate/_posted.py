@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import ONTOLOGY_GRAPH, rdflib_term, to_ox
+from ..namespaces import ONTOLOGY_GRAPH, RDFS, rdflib_term, to_ox
 from ._core import CoreEngine
 from ._locate import ValidationReport, locate_outcome
 from ._results import ValidationOutcome
@@ -34,7 +34,7 @@ __all__ = ["ProjectValidator"]
 
 #: Anything with RDF terms as ``subject``, ``predicate`` and ``object`` (``ox.Triple``, ``ox.Quad``).
 _Statement = ox.Triple | ox.Quad
-_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 
 
 class ProjectValidator:

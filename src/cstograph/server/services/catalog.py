@@ -9,16 +9,18 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from ...namespaces import DCTERMS, RDF, SD, SKOS, VOID, XSD
 from ...snapshot import Snapshot
 from ..negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["service_description_triples", "void_triples"]
 
-VOID = "http://rdfs.org/ns/void#"
-DCT = "http://purl.org/dc/terms/"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+XSD_INTEGER = ox.NamedNode(str(XSD.integer))
+_TITLE = ox.NamedNode(str(DCTERMS.title))
+_DESCRIPTION = ox.NamedNode(str(DCTERMS.description))
+_LICENSE = ox.NamedNode(str(DCTERMS.license))
+_EXACT_MATCH = ox.NamedNode(str(SKOS.exactMatch))
 DUMPS = ("cstograph.nq", "cstograph.trig")
 
 
@@ -27,11 +29,11 @@ def _n(value: object) -> ox.Literal:
 
 
 def _v(term: str) -> ox.NamedNode:
-    return ox.NamedNode(VOID + term)
+    return ox.NamedNode(str(VOID[term]))
 
 
 def _sd(term: str) -> ox.NamedNode:
-    return ox.NamedNode(SD + term)
+    return ox.NamedNode(str(SD[term]))
 
 
 def void_triples(snapshot: Snapshot, *, public_url: str, base: str) -> list[ox.Triple]:
@@ -41,12 +43,12 @@ def void_triples(snapshot: Snapshot, *, public_url: str, base: str) -> list[ox.T
     stats = snapshot.statistics
     ds = ox.NamedNode(site.dataset)
     t: list[ox.Triple] = [ox.Triple(ds, RDF_TYPE, _v("Dataset"))]
-    t += [ox.Triple(ds, ox.NamedNode(DCT + "title"), ox.Literal(text, language=lang or None))
+    t += [ox.Triple(ds, _TITLE, ox.Literal(text, language=lang or None))
           for lang, text in sorted(site.title.items())]
-    t += [ox.Triple(ds, ox.NamedNode(DCT + "description"), ox.Literal(text, language=lang or None))
+    t += [ox.Triple(ds, _DESCRIPTION, ox.Literal(text, language=lang or None))
           for lang, text in sorted(site.description.items())]
     if site.license:
-        t.append(ox.Triple(ds, ox.NamedNode(DCT + "license"), ox.NamedNode(site.license)))
+        t.append(ox.Triple(ds, _LICENSE, ox.NamedNode(site.license)))
     if site.root:
         t.append(ox.Triple(ds, _v("rootResource"), ox.NamedNode(site.root)))
     t += [ox.Triple(ds, _v("exampleResource"), ox.NamedNode(iri)) for iri in site.examples]
@@ -83,7 +85,7 @@ def void_triples(snapshot: Snapshot, *, public_url: str, base: str) -> list[ox.T
         name = target.split("//", 1)[-1].strip("/").replace(".", "-")
         ls = ox.NamedNode(site.dataset + "-links-" + name)
         t += [ox.Triple(ds, _v("subset"), ls), ox.Triple(ls, RDF_TYPE, _v("Linkset")),
-              ox.Triple(ls, _v("linkPredicate"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")),
+              ox.Triple(ls, _v("linkPredicate"), _EXACT_MATCH),
               ox.Triple(ls, _v("subjectsTarget"), ds), ox.Triple(ls, _v("objectsTarget"), ox.NamedNode(target)),
               ox.Triple(ls, _v("triples"), _n(count))]
     return t
@@ -97,7 +99,7 @@ def service_description_triples(snapshot: Snapshot, *, endpoint: str, union_defa
         ox.Triple(service, RDF_TYPE, _sd("Service")),
         ox.Triple(service, _sd("endpoint"), service),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
-        ox.Triple(service, ox.NamedNode(DCT + "description"), ox.Literal(
+        ox.Triple(service, _DESCRIPTION, ox.Literal(
             f"Read-only SPARQL 1.1 endpoint of cstograph. Query time limit {timeout:g} s; SERVICE "
             + ("allowed only to: " + ", ".join(federation) if federation else "refused") + ".")),
     ]

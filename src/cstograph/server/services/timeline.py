@@ -14,16 +14,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ...namespaces import CST, SKOS
+from ...namespaces import CST, RDF, SKOS, sparql_prefixes
 from ...store import GraphStore
 from .resources import ResourceService
 
 __all__ = ["Bar", "Mark", "Row", "TimelineData", "parse_date", "timeline_data"]
 
 # (the bound ?of first: Oxigraph joins in the written order, and a store may hold a million memberships)
-_MEMBERSHIPS = """
-PREFIX cst: <https://w3id.org/cstograph/ontology#>
-SELECT ?of ?m ?state ?start ?end ?status WHERE {
+_MEMBERSHIPS = sparql_prefixes("cst") + """SELECT ?of ?m ?state ?start ?end ?status WHERE {
   ?m cst:memberOf ?of ; a cst:Membership ; cst:member ?state ; cst:startDate ?start .
   ?state a cst:State .
   OPTIONAL { ?m cst:endDate ?end }
@@ -32,9 +30,7 @@ SELECT ?of ?m ?state ?start ?end ?status WHERE {
 
 # Dated events that name a state (bound: one state at a time) in one of these roles, or that started or ended
 # one of its memberships.
-_EVENTS = """
-PREFIX cst: <https://w3id.org/cstograph/ontology#>
-SELECT DISTINCT ?state ?e ?date WHERE {
+_EVENTS = sparql_prefixes("cst") + """SELECT DISTINCT ?state ?e ?date WHERE {
   { ?e cst:requester|cst:agent|cst:participant|cst:signatory|cst:speaker|cst:side ?state . }
   UNION { ?m cst:member ?state ; cst:startedBy|cst:endedBy ?e . }
   ?e cst:date ?date .
@@ -137,7 +133,8 @@ def timeline_data(resources: ResourceService, subjects: Sequence[str], *, states
     return TimelineData(tuple(subjects), lanes, tuple(rows), today)
 
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
 
 
 def _event_kind(store: GraphStore, event: ox.NamedNode) -> str | None:
@@ -152,7 +149,7 @@ def _event_kind(store: GraphStore, event: ox.NamedNode) -> str | None:
 
 def lane_label(resources: ResourceService, iri: str) -> str:
     """A short name for a lane: the abbreviation (skos:altLabel, Latin script) or the label."""
-    alts = [q.object.value for q in resources.store.quads(ox.NamedNode(iri), ox.NamedNode(str(SKOS.altLabel)))
+    alts = [q.object.value for q in resources.store.quads(ox.NamedNode(iri), _ALT_LABEL)
             if isinstance(q.object, ox.Literal) and q.object.language in (None, "en")]
     short = sorted((a for a in alts if a.isascii()), key=len)
     return short[0] if short else resources.label(iri)
