@@ -327,6 +327,34 @@ def test_error7_seed_000_references_in_russian_are_not_given_russian_original_ti
             assert str(data.value(work, URIRef(DCTERMS + "language"))) == "ru", work
 
 
+# ----------------------------------------------------------------------------- parties of every agreement
+PARTIES_OF_2010_PROTOCOLS = """
+PREFIX cst: <https://w3id.org/cstograph/ontology#>
+SELECT ?protocol ?state WHERE {
+  ?protocol a cst:Protocol ; cst:signingDate ?d ; cst:bindsPartiesOf ?doc .
+  FILTER (YEAR(?d) = 2010)
+  { ?m cst:memberOf ?doc } UNION { ?org cst:constitutedBy ?doc . ?m cst:memberOf ?org }
+  ?m cst:member ?state ; cst:latestStart ?s . OPTIONAL { ?m cst:earliestEnd ?e }
+  FILTER (?s <= ?d && (!BOUND(?e) || ?d < ?e))
+}"""
+
+
+def test_the_2010_protocols_have_their_parties_as_data_and_no_invented_signatories(store: GraphStore) -> None:
+    """No source names who signed the 2010 protocols; the record gives the amended Article 4 in force from
+    2010-12-10, so each protocol binds the parties of the instrument it amends on that day — seven states
+    (Uzbekistan a full member 2006-2012), answered by one query from the membership data."""
+    rows = store.select(PARTIES_OF_2010_PROTOCOLS)
+    parties: dict[str, set[str]] = {}
+    for r in rows:
+        parties.setdefault(r["protocol"].value.rsplit("/", 1)[1], set()).add(r["state"].value.rsplit("/", 1)[1])
+    seven = {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
+    assert parties == {"cst-amending-protocol-2010": seven, "csto-charter-amending-protocol-2010": seven}
+    for slug in parties:
+        protocol = f"<{ID}treaty/{slug}>"
+        assert not store.select(f"SELECT ?s {{ {protocol} <{CST.signatory}> ?s }}"), f"{slug}: signatories no source names"
+        assert store.select(f"SELECT ?c {{ {protocol} <{CST.citation}> ?c . ?c <{CST.citedSource}> <{RECORD}> }}")
+
+
 def test_seed_files_exist() -> None:
     assert all((SHARED_DIR / "seeds" / f).is_file() for f in SEEDS.values())
     assert Path(SHARED_DIR / "reference" / "README.md").is_file()
