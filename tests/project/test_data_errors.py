@@ -355,6 +355,27 @@ def test_the_2010_protocols_have_their_parties_as_data_and_no_invented_signatori
         assert store.select(f"SELECT ?c {{ {protocol} <{CST.citation}> ?c . ?c <{CST.citedSource}> <{RECORD}> }}")
 
 
+# ------------------------------------------------------------------------------ seed claims with values
+@pytest.mark.parametrize(("slug", "prop", "value", "date"), [
+    ("002-lukashenko-skepticism", "occasionedBy", E("kgz-2010-revolution"), "2010"),
+    ("004-lukashenko-no-appeal-2020", None, None, "2020"),
+    ("zas-2020-own-territory-only", "trigger", CST.ArmedAttackOnParty, "2020-10-08"),
+    ("minsk-milk-war-cause-non-recognition", "occasionedBy", E("blr-non-recognition-south-ossetia-abkhazia"), None),
+    ("minsk-milk-war-cause-eastern-partnership", "occasionedBy", E("blr-eastern-partnership-accession"), None),
+])
+def test_dated_claims_carry_their_date_and_value_as_data(data: Graph, slug: str, prop: str | None,
+                                                         value: URIRef | None, date: str | None) -> None:
+    """A claim's date is the one its own quote gives (Minsk's "2008" dates the war, not the refusal: no date)."""
+    claim = C(slug)
+    assert data.value(claim, CST.claimProperty) == (CST[prop] if prop else None)
+    assert data.value(claim, CST.claimObject) == value
+    dates = [str(d) for d in data.objects(claim, CST.claimDate)]
+    assert dates == ([date] if date else [])
+    if date:
+        quotes = [q for _, _, q in citations(data, claim)]
+        assert any(date[:4] in q for q in quotes), (slug, quotes)
+
+
 def test_seed_files_exist() -> None:
     assert all((SHARED_DIR / "seeds" / f).is_file() for f in SEEDS.values())
     assert Path(SHARED_DIR / "reference" / "README.md").is_file()
