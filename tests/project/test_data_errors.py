@@ -376,6 +376,15 @@ def test_dated_claims_carry_their_date_and_value_as_data(data: Graph, slug: str,
         assert any(date[:4] in q for q in quotes), (slug, quotes)
 
 
+def test_claims_about_a_response_compare_on_one_property_not_rdf_type(data: Graph) -> None:
+    assert not list(data.subjects(CST.claimProperty, RDF.type))
+    for slug, kind in (("003-kgz-2010-request-ignored", CST.NoResponse), ("record-kgz-2010-refusal", CST.Refusal),
+                       ("record-arm-2021-no-statement", CST.NoResponse)):
+        assert data.value(C(slug), CST.claimProperty) == CST.responseKind, slug
+        assert data.value(C(slug), CST.claimObject) == kind, slug
+        assert (kind, RDFS.subClassOf, CST.Response) in data
+
+
 def test_seed_files_exist() -> None:
     assert all((SHARED_DIR / "seeds" / f).is_file() for f in SEEDS.values())
     assert Path(SHARED_DIR / "reference" / "README.md").is_file()
