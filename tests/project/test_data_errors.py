@@ -210,6 +210,10 @@ def test_error5_putin_took_office_the_source_does_not_say_he_was_elected(data: G
 
 def test_error5_russia_asked_its_allies_not_the_csto(data: Graph) -> None:
     assert data.value(E("rus-syria-request-2017"), CST.addressee) != iri("organization", "csto")
+    labels = {x.language: str(x) for x in data.objects(E("rus-syria-request-2017"), RDFS.label)}
+    assert set(labels) == {"en", "ru"}
+    assert "its allies" in labels["en"] and "CSTO" not in labels["en"], labels  # 004: "Russia asked its allies"
+    assert "ОДКБ" not in labels["ru"], labels
 
 
 def test_error5_the_demining_is_not_dated_by_the_request(data: Graph) -> None:
