@@ -99,7 +99,9 @@ def test_error2_record_citations_quote_the_row_they_name_and_rely_on_its_pages(d
         if not quote or quote not in named.text:
             problems.append(f"{locator!r}: quote {quote!r} is not in that part")
         for work in data.objects(c, CST.reliesOn):
+            # the reference as printed, or another name the record prints for the same page (skos:altLabel)
             names = [str(b) for b in data.objects(work, CST.bibliographicCitation)]
+            names += [str(a) for a in data.objects(work, SKOS.altLabel)]
             if not any(n in named.sources for n in names):
                 problems.append(f"{locator!r}: relies on {work} ({names}), which the part does not name")
         if locator.split(",")[0] in ("Timeline", "Secretaries General") and data.value(c, CST.reliesOn) is None:
@@ -248,6 +250,16 @@ def test_error5_posts_cite_a_quote_that_names_them(data: Graph) -> None:
     # the Timeline of the record names no presidency: no post cites it
     for post in data.subjects(RDF.type, CST.Post):
         assert all(not loc.startswith("Timeline") or q for _, loc, q in citations(data, post))
+
+
+def test_every_cited_work_has_one_reference_as_printed(data: Graph) -> None:
+    works = set(data.subjects(RDF.type, CST.CitedWork))
+    several = {w: list(data.objects(w, CST.bibliographicCitation)) for w in works
+               if len(list(data.objects(w, CST.bibliographicCitation))) > 1}
+    assert several == {}
+    page = SOURCE("ref-odkb-cst-text")
+    assert str(data.value(page, CST.bibliographicCitation)).startswith("https://en.odkb-csto.org/documents/")
+    assert str(data.value(page, SKOS.altLabel)) in record_text()
 
 
 def test_error5_reference_pages_are_labelled_as_the_record_names_them(data: Graph) -> None:
