@@ -166,6 +166,17 @@ def test_obligations_by_member_equal_the_graph(graph: ox.Store, tables: dict[str
     uzb = {(r["version"].rsplit("/", 1)[1], r["bound_from"], r["bound_until"]) for r in tables["obligations"]
            if r["iso3"] == "UZB" and r["obligation_type"] == "Defense"}
     assert ("cst-4-1992", "1994-04-20", "1999-04-20") in uzb and ("cst-4-2010", "2012-06-28", "") in uzb
+    # each row carries its spell's status and a full-member flag, so that suspended spells can be filtered out
+    statuses = {m.value: one(graph, m, p("status")).rsplit("#", 1)[1] for m in instances(graph, "Membership")}
+    for r in tables["obligations"]:
+        assert r["status"] == statuses[r["membership"]], r
+        assert r["full_member"] == ("true" if r["status"] == "FullMember" else "false"), r
+    suspended = {(r["version"].rsplit("/", 1)[1], r["status"], r["full_member"]) for r in tables["obligations"]
+                 if r["iso3"] == "UZB" and r["obligation_type"] == "Defense" and r["bound_from"] == "2012-06-28"}
+    assert suspended == {("cst-4-2010", "Suspended", "false")}
+    full_2010 = {r["iso3"] for r in tables["obligations"] if r["version"].endswith("cst-4-2010")
+                 and r["obligation_type"] == "Defense" and r["full_member"] == "true" and not r["bound_until"]}
+    assert "UZB" not in full_2010 and {"RUS", "KAZ", "BLR"} <= full_2010
 
 
 def test_claims_and_disagreements_equal_the_graph(graph: ox.Store, tables: dict[str, list[dict[str, str]]]) -> None:

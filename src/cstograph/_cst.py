@@ -222,6 +222,7 @@ class CST(DefinedNamespace):
     bearer: URIRef
     beneficiary: URIRef
     bibliographicCitation: URIRef
+    bindsPartiesOf: URIRef
     bodyOf: URIRef
     borders: URIRef
     capacity: URIRef
@@ -329,6 +330,7 @@ class CST(DefinedNamespace):
     requiredAction: URIRef
     responder: URIRef
     respondsTo: URIRef
+    responseKind: URIRef
     sameWorkAs: URIRef
     seedFile: URIRef
     side: URIRef

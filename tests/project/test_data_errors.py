@@ -99,7 +99,9 @@ def test_error2_record_citations_quote_the_row_they_name_and_rely_on_its_pages(d
         if not quote or quote not in named.text:
             problems.append(f"{locator!r}: quote {quote!r} is not in that part")
         for work in data.objects(c, CST.reliesOn):
+            # the reference as printed, or another name the record prints for the same page (skos:altLabel)
             names = [str(b) for b in data.objects(work, CST.bibliographicCitation)]
+            names += [str(a) for a in data.objects(work, SKOS.altLabel)]
             if not any(n in named.sources for n in names):
                 problems.append(f"{locator!r}: relies on {work} ({names}), which the part does not name")
         if locator.split(",")[0] in ("Timeline", "Secretaries General") and data.value(c, CST.reliesOn) is None:
@@ -210,6 +212,10 @@ def test_error5_putin_took_office_the_source_does_not_say_he_was_elected(data: G
 
 def test_error5_russia_asked_its_allies_not_the_csto(data: Graph) -> None:
     assert data.value(E("rus-syria-request-2017"), CST.addressee) != iri("organization", "csto")
+    labels = {x.language: str(x) for x in data.objects(E("rus-syria-request-2017"), RDFS.label)}
+    assert set(labels) == {"en", "ru"}
+    assert "its allies" in labels["en"] and "CSTO" not in labels["en"], labels  # 004: "Russia asked its allies"
+    assert "ОДКБ" not in labels["ru"], labels
 
 
 def test_error5_the_demining_is_not_dated_by_the_request(data: Graph) -> None:
@@ -244,6 +250,16 @@ def test_error5_posts_cite_a_quote_that_names_them(data: Graph) -> None:
     # the Timeline of the record names no presidency: no post cites it
     for post in data.subjects(RDF.type, CST.Post):
         assert all(not loc.startswith("Timeline") or q for _, loc, q in citations(data, post))
+
+
+def test_every_cited_work_has_one_reference_as_printed(data: Graph) -> None:
+    works = set(data.subjects(RDF.type, CST.CitedWork))
+    several = {w: list(data.objects(w, CST.bibliographicCitation)) for w in works
+               if len(list(data.objects(w, CST.bibliographicCitation))) > 1}
+    assert several == {}
+    page = SOURCE("ref-odkb-cst-text")
+    assert str(data.value(page, CST.bibliographicCitation)).startswith("https://en.odkb-csto.org/documents/")
+    assert str(data.value(page, SKOS.altLabel)) in record_text()
 
 
 def test_error5_reference_pages_are_labelled_as_the_record_names_them(data: Graph) -> None:
@@ -325,6 +341,65 @@ def test_error7_seed_000_references_in_russian_are_not_given_russian_original_ti
         if "(In Russian)" in printed:
             assert not [x for x in data.objects(work, URIRef(DCTERMS + "title")) if x.language == "ru"], work
             assert str(data.value(work, URIRef(DCTERMS + "language"))) == "ru", work
+
+
+# ----------------------------------------------------------------------------- parties of every agreement
+PARTIES_OF_2010_PROTOCOLS = """
+PREFIX cst: <https://w3id.org/cstograph/ontology#>
+SELECT ?protocol ?state WHERE {
+  ?protocol a cst:Protocol ; cst:signingDate ?d ; cst:bindsPartiesOf ?doc .
+  FILTER (YEAR(?d) = 2010)
+  { ?m cst:memberOf ?doc } UNION { ?org cst:constitutedBy ?doc . ?m cst:memberOf ?org }
+  ?m cst:member ?state ; cst:latestStart ?s . OPTIONAL { ?m cst:earliestEnd ?e }
+  FILTER (?s <= ?d && (!BOUND(?e) || ?d < ?e))
+}"""
+
+
+def test_the_2010_protocols_have_their_parties_as_data_and_no_invented_signatories(store: GraphStore) -> None:
+    """No source names who signed the 2010 protocols; the record gives the amended Article 4 in force from
+    2010-12-10, so each protocol binds the parties of the instrument it amends on that day — seven states
+    (Uzbekistan a full member 2006-2012), answered by one query from the membership data."""
+    rows = store.select(PARTIES_OF_2010_PROTOCOLS)
+    parties: dict[str, set[str]] = {}
+    for r in rows:
+        parties.setdefault(r["protocol"].value.rsplit("/", 1)[1], set()).add(r["state"].value.rsplit("/", 1)[1])
+    seven = {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
+    assert parties == {"cst-amending-protocol-2010": seven, "csto-charter-amending-protocol-2010": seven}
+    for slug in parties:
+        protocol = f"<{ID}treaty/{slug}>"
+        signed = store.select(f"SELECT ?s {{ {protocol} <{CST.signatory}> ?s }}")
+        assert not signed, f"{slug}: signatories no source names"
+        assert store.select(f"SELECT ?c {{ {protocol} <{CST.citation}> ?c . ?c <{CST.citedSource}> <{RECORD}> }}")
+
+
+# ------------------------------------------------------------------------------ seed claims with values
+@pytest.mark.parametrize(("slug", "prop", "value", "date"), [
+    ("002-lukashenko-skepticism", "occasionedBy", E("kgz-2010-revolution"), "2010"),
+    ("004-lukashenko-no-appeal-2020", None, None, "2020"),
+    ("zas-2020-own-territory-only", "trigger", CST.ArmedAttackOnParty, "2020-10-08"),
+    ("minsk-milk-war-cause-non-recognition", "occasionedBy", E("blr-non-recognition-south-ossetia-abkhazia"), None),
+    ("minsk-milk-war-cause-eastern-partnership", "occasionedBy", E("blr-eastern-partnership-accession"), None),
+])
+def test_dated_claims_carry_their_date_and_value_as_data(data: Graph, slug: str, prop: str | None,
+                                                         value: URIRef | None, date: str | None) -> None:
+    """A claim's date is the one its own quote gives (Minsk's "2008" dates the war, not the refusal: no date)."""
+    claim = C(slug)
+    assert data.value(claim, CST.claimProperty) == (CST[prop] if prop else None)
+    assert data.value(claim, CST.claimObject) == value
+    dates = [str(d) for d in data.objects(claim, CST.claimDate)]
+    assert dates == ([date] if date else [])
+    if date:
+        quotes = [q for _, _, q in citations(data, claim)]
+        assert any(date[:4] in q for q in quotes), (slug, quotes)
+
+
+def test_claims_about_a_response_compare_on_one_property_not_rdf_type(data: Graph) -> None:
+    assert not list(data.subjects(CST.claimProperty, RDF.type))
+    for slug, kind in (("003-kgz-2010-request-ignored", CST.NoResponse), ("record-kgz-2010-refusal", CST.Refusal),
+                       ("record-arm-2021-no-statement", CST.NoResponse)):
+        assert data.value(C(slug), CST.claimProperty) == CST.responseKind, slug
+        assert data.value(C(slug), CST.claimObject) == kind, slug
+        assert (kind, RDFS.subClassOf, CST.Response) in data
 
 
 def test_seed_files_exist() -> None:
