@@ -305,7 +305,16 @@ def test_main_pages_render_and_link_to_each_other(page: Any, site: RunningServer
         page.click(f"header a[href='{path}']")
         page.wait_for_url(f"**{path}")
         page.wait_for_load_state()
-        assert page.query_selector("h1") or page.query_selector("svg g.row")
+        # every page is an HTML page of the site: its header with the search box, and a heading
+        assert page.evaluate("document.contentType") == "text/html", name
+        assert page.is_visible("header.site"), name
+        assert page.is_visible("header.site form.search input[name=q]"), name
+        assert page.is_visible("h1"), name
+        if name == "timeline":  # the picture inline in the page, its bars linking to the pages of the states
+            assert page.eval_on_selector_all("main svg.timeline g.row", "gs => gs.length") >= 6
+            page.click("main svg.timeline g.row a[href^='/id/state/'] >> nth=0")
+            page.wait_for_url("**/id/state/*")
+            assert page.is_visible("header.site")
         screenshot(page, f"page-{name}")
 
 
