@@ -4,6 +4,7 @@ a closed pipe, an access log that works with the production server, and help tha
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import urllib.error
@@ -22,7 +23,12 @@ BAD_TURTLE = '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "
 
 def cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*cstograph_command(), *args], capture_output=True, text=True, cwd=cwd, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
+                          env=_ENV)
+
+
+# A clean environment, but the code under test: the PYTHONPATH the tests run with (a worktree's src/).
+_ENV = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()),
+        **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +79,37 @@ def test_unknown_query_names_and_missing_files(data: str) -> None:
     assert "no query named 'examples/members-on-date': did you mean examples/02-members-on-date?" in proc.stderr
     proc = cli("query", "nowhere/mine.rq", "--data", data)
     assert proc.returncode == 2 and proc.stderr.strip() == "cstograph: error: nowhere/mine.rq: no such query file"
+
+
+@pytest.mark.parametrize(("name", "meant"), [("examples/members-on-dat", "examples/02-members-on-date"),
+                                           ("examples/02-member-on-date", "examples/02-members-on-date"),
+                                           ("check/obligation-compliance", "checks/obligation-compliance"),
+                                           ("examples/nosuch", None), ("examples/zzzzzzzz", None)])
+def test_did_you_mean_names_only_a_close_query(data: str, name: str, meant: str | None) -> None:
+    proc = cli("query", name, "--data", data)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith(f"cstograph: error: no query named {name!r}: ")
+    if meant:
+        assert f"did you mean {meant}? known: " in proc.stderr
+    else:
+        assert "did you mean" not in proc.stderr
+        assert "known: checks/" in proc.stderr
+
+
+def test_a_plain_rq_file_runs_without_headers(data: str, tmp_path: Path) -> None:
+    """A ``.rq`` file of one's own needs no ``#+ summary:`` (the project's named queries do)."""
+    mine = tmp_path / "my.rq"
+    mine.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                    "SELECT ?label WHERE { <https://w3id.org/cstograph/id/state/ARM> rdfs:label ?label "
+                    'FILTER(lang(?label) = "en") }\n', encoding="utf-8")
+    proc = cli("query", str(mine), "--data", data, "--format", "csv")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == ["label", "Armenia"]
+    bad = tmp_path / "bad.rq"
+    bad.write_text("#+ param: x\nSELECT * WHERE {}\n", encoding="utf-8")
+    proc = cli("query", str(bad), "--data", data)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"cstograph: error: {bad}: '#+ param:' needs a name and a datatype"
 
 
 def test_every_command_words_a_bad_rdf_file_the_same(tmp_path: Path) -> None:
