@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import os
 import re
+import select
+import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -124,6 +127,70 @@ def test_every_command_words_a_bad_rdf_file_the_same(tmp_path: Path) -> None:
     for command in commands:
         proc = cli(*command)
         assert (proc.returncode, proc.stderr.strip()) == (2, expected), command
+
+
+def test_a_busy_port_is_one_clear_error(tmp_path: Path) -> None:
+    """Another program listens on the port: one line saying so, exit 2, nothing announced, no gunicorn noise."""
+    data = tmp_path / "tiny.ttl"
+    data.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n", encoding="utf-8")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        proc = subprocess.run([*cstograph_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+                               "--data", str(data)], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                              env=_ENV)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stderr.strip() == f"cstograph: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert proc.stdout == ""  # no "serving … on :port" before the failure
+    for noise in ("gunicorn", "Traceback", "[ERROR]", "[INFO]"):
+        assert noise not in proc.stdout + proc.stderr, noise
+
+
+def _in_a_terminal(args: list[str], env: dict[str, str], timeout: float = 120) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as its stdin, stdout and stderr (as in an interactive shell); the
+    exit status and everything it wrote to the terminal, control sequences included."""
+    main, child_end = os.openpty()
+    proc = subprocess.Popen([*cstograph_command(), *args], stdin=child_end, stdout=child_end, stderr=child_end,
+                            cwd=PROJECT_DIR, env=env, close_fds=True)
+    os.close(child_end)
+    out = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main], [], [], 1.0)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: every holder of the terminal's other end has closed it
+                break
+            if not chunk:
+                break
+            out += chunk
+        code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main)
+    return code, out.decode("utf-8", "replace")
+
+
+def test_progress_in_a_terminal_and_its_off_switch(built: BuildResult, session_settings) -> None:  # type: ignore[no-untyped-def]
+    """In a terminal, a step shows a spinner with its name and the elapsed time (rich, on stderr, erased when it
+    ends); ``CSTOGRAPH_PROGRESS=0`` turns it off. (A pipe never gets it: the other tests read clean stderr.)"""
+    args = ["--build-dir", str(session_settings.build_dir), "build"]
+    env = {**_ENV, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    code, shown = _in_a_terminal(args, env)
+    assert code == 0, shown
+    assert "cstograph build" in shown and re.search(r"\d:\d\d:\d\d", shown), shown  # the step and its time
+    assert "\x1b[" in shown and "reused " in shown  # drawn with control sequences, then the command's answer
+    code, quiet = _in_a_terminal(args, {**env, "CSTOGRAPH_PROGRESS": "0"})
+    assert code == 0, quiet
+    assert "cstograph build" not in quiet and not re.search(r"\d:\d\d:\d\d", quiet), quiet
+    assert quiet.strip().startswith("reused ") and "\x1b[" not in quiet
 
 
 def test_a_closed_pipe_ends_quietly(built: BuildResult, session_settings) -> None:  # type: ignore[no-untyped-def]
