@@ -81,10 +81,10 @@ function diagnosticOf(text, err) {
   return { from: 0, to: Math.min(text.length, 1), message, severity: "error" };
 }
 
-/** A server error message's ``line:column`` (the endpoint reports ``malformed query: 3:14: …``) as an
- * offset, or null. */
+/** A server error message's position as an offset, or null: the endpoint reports a syntax error as
+ * ``malformed query: 3:14: …`` and a refused part of a valid query as ``… (line 1, column 35)``; both 1-based. */
 export function serverErrorOffset(text, message) {
-  const m = /(?:^|\s)(\d+):(\d+):\s/.exec(message || "");
+  const m = /(?:^|\s)(\d+):(\d+):\s/.exec(message || "") || /\(line (\d+), column (\d+)\)/.exec(message || "");
   if (!m) return null;
   return offsetOf(text, Number(m[1]), Number(m[2]) - 1);
 }

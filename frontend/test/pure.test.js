@@ -55,6 +55,8 @@ test("query form, prefixes and syntax errors with positions", () => {
   assert.equal(undeclared.prefix, "cst");
   assert.equal("SELECT * WHERE { ?s a cst:State }".slice(undeclared.from, undeclared.to), "cst:");
   assert.equal(serverErrorOffset("a\nbcd", "malformed query: 2:3: expected x"), 4);
+  assert.equal(serverErrorOffset("a\nbcd", "SERVICE (federated query) is not allowed (line 2, column 2)"), 3);
+  assert.equal(serverErrorOffset("a\nbcd", "the query took too long"), null);
   assert.equal(withPrefix("SELECT", "cst", "urn:c").text, "PREFIX cst: <urn:c>\nSELECT");
   assert.equal(withPrefix("PREFIX cst: <urn:c>\nSELECT", "cst", "urn:c").added, "");
 });

@@ -199,6 +199,42 @@ def _open_store(settings: Settings | None, data: Sequence[Path] | None):  # type
         return GraphStore.from_files([settings.current_build / DATASET_NQ])
 
 
+def _closest_query(qualified: str, known: set[str]) -> str | None:
+    """The known query ``qualified`` most likely means, or None when none is close.
+
+    Names are compared without their group (``examples/`` would make every name look alike) and also without
+    a leading number (``members-on-date`` means ``02-members-on-date``), with difflib's similarity ≥ 0.6; then
+    the whole name, for a misspelled group.
+
+    >>> known = {"examples/02-members-on-date", "examples/10b-single-source-facts", "checks/obligation-compliance"}
+    >>> _closest_query("examples/members-on-dat", known)
+    'examples/02-members-on-date'
+    >>> _closest_query("check/obligation-compliance", known)
+    'checks/obligation-compliance'
+    >>> _closest_query("examples/nosuch", known) is None
+    True
+    """
+    import difflib
+
+    def bare(name: str) -> str:
+        number, dash, rest = name.partition("-")
+        return rest if dash and number[:1].isdigit() else name
+
+    group, _, name = qualified.rpartition("/")
+    by_name: dict[str, str] = {}
+    for k in sorted(known):
+        g, _, n = k.rpartition("/")
+        if g == group:
+            by_name.setdefault(n, k)
+            by_name.setdefault(bare(n), k)
+    for wanted in (name, bare(name)):
+        close = difflib.get_close_matches(wanted, by_name, n=1, cutoff=0.6)
+        if close:
+            return by_name[close[0]]
+    close = difflib.get_close_matches(qualified, sorted(known), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
@@ -209,18 +245,18 @@ def cmd_query(args: argparse.Namespace) -> int:
     if path.suffix == ".rq":
         if not path.is_file():
             raise InputError(f"{path}: no such query file")
-        named = parse_query_file(path)
+        try:
+            named = parse_query_file(path, require_summary=False)  # a plain .rq file: headers are optional
+        except ValueError as exc:  # a malformed '#+' header (named with its file), or not UTF-8 text
+            raise InputError(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}") from None
     else:
         group, _, name = args.query.rpartition("/")
         groups = sorted(d.name for d in settings.queries_dir.iterdir() if d.is_dir())
         known = {f"{g}/{n}" for g in groups for n in load_queries(settings.queries_dir, g)}
         qualified = f"{group or 'examples'}/{name}"
         if qualified not in known:
-            import difflib
-
-            close = difflib.get_close_matches(qualified, known, n=1, cutoff=0.5) or [
-                k for k in sorted(known) if k.split("/")[1].split("-", 1)[-1] == name.split("-", 1)[-1]]
-            meant = f"did you mean {close[0]}? " if close else ""
+            close = _closest_query(qualified, known)
+            meant = f"did you mean {close}? " if close else ""
             listed = sorted(k for k in known if k.split("/")[0] in {"examples", "checks"})
             others = ", ".join(f"{g}/…" for g in groups if g not in {"examples", "checks"})
             raise InputError(f"no query named {args.query!r}: {meant}known: {', '.join(listed)}"

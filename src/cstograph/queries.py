@@ -181,7 +181,10 @@ def _datatype(token: str) -> str:
     return token
 
 
-def parse_query_file(path: Path, *, group: str | None = None) -> NamedQuery:
+def parse_query_file(path: Path, *, group: str | None = None, require_summary: bool = True) -> NamedQuery:
+    """The query in ``path`` with its ``#+`` headers. A named query of the project must have a
+    ``#+ summary:``; a plain ``.rq`` file given by path (``require_summary=False``) need not. Raises
+    :class:`ValueError` naming the file for a malformed header."""
     text = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
     headers: list[tuple[str, str]] = []
@@ -202,14 +205,14 @@ def parse_query_file(path: Path, *, group: str | None = None) -> NamedQuery:
             params.append(Param(parts[0], _datatype(parts[1]), parts[2] if len(parts) > 2 else None))
         else:
             meta[key] = value
-    if "summary" not in meta:
+    if "summary" not in meta and require_summary:
         raise ValueError(f"{path}: missing '#+ summary:' header")
     return NamedQuery(
         name=path.stem,
         group=group or path.parent.name,
         path=path,
         text=text,
-        summary=meta["summary"],
+        summary=meta.get("summary", ""),
         description=meta.get("description", ""),
         params=tuple(params),
         tags=tuple(t.strip() for t in meta.get("tags", "").split(",") if t.strip()),

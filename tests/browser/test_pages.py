@@ -205,9 +205,25 @@ def test_query_page_runs_an_example_query_and_shows_a_table(browser: DevTools, s
     assert headers and all(h.startswith("?") for h in headers)
 
 
+@pytest.mark.parametrize("path", ["/", "/timeline", "/sparql", "/ontology", "/id/", "/id/state/", "/id/state/ARM",
+                                  "/search?q=armenia", "/no/such/page"])
+def test_every_page_shows_the_site_header_with_its_search_box(browser: DevTools, site: RunningServer,
+                                                             path: str) -> None:
+    browser.open(site.url + path)
+    assert browser.evaluate("document.contentType") == "text/html", path
+    shown = browser.evaluate("""(function(){
+        var box = document.querySelector('header.site form.search input[name=q]');
+        if (!box) return null;
+        var r = box.getBoundingClientRect(), h = document.querySelector('header.site').getBoundingClientRect();
+        return {box: r.width > 0 && r.height > 0, header: h.width > 0 && h.height > 0}; })()""")
+    assert shown == {"box": True, "header": True}, path
+
+
 def test_timeline_picture_renders(browser: DevTools, site: RunningServer, tmp_path: Path) -> None:
     browser.open(site.url + "/timeline")
-    rows = browser.evaluate("document.querySelectorAll('g.row').length")
+    assert browser.evaluate("document.contentType") == "text/html"  # a page of the site around the picture
+    assert browser.evaluate("!!document.querySelector('header.site form.search input[name=q]')")
+    rows = browser.evaluate("document.querySelectorAll('main svg.timeline g.row').length")
     assert rows >= 6
     shot = browser.call("Page.captureScreenshot", format="png")
     png = base64.b64decode(shot["data"])

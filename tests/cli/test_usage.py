@@ -4,8 +4,12 @@ a closed pipe, an access log that works with the production server, and help tha
 
 from __future__ import annotations
 
+import os
 import re
+import select
+import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -22,7 +26,12 @@ BAD_TURTLE = '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "
 
 def cli(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*cstograph_command(), *args], capture_output=True, text=True, cwd=cwd, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home())})
+                          env=_ENV)
+
+
+# A clean environment, but the code under test: the PYTHONPATH the tests run with (a worktree's src/).
+_ENV = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()),
+        **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +84,37 @@ def test_unknown_query_names_and_missing_files(data: str) -> None:
     assert proc.returncode == 2 and proc.stderr.strip() == "cstograph: error: nowhere/mine.rq: no such query file"
 
 
+@pytest.mark.parametrize(("name", "meant"), [("examples/members-on-dat", "examples/02-members-on-date"),
+                                           ("examples/02-member-on-date", "examples/02-members-on-date"),
+                                           ("check/obligation-compliance", "checks/obligation-compliance"),
+                                           ("examples/nosuch", None), ("examples/zzzzzzzz", None)])
+def test_did_you_mean_names_only_a_close_query(data: str, name: str, meant: str | None) -> None:
+    proc = cli("query", name, "--data", data)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith(f"cstograph: error: no query named {name!r}: ")
+    if meant:
+        assert f"did you mean {meant}? known: " in proc.stderr
+    else:
+        assert "did you mean" not in proc.stderr
+        assert "known: checks/" in proc.stderr
+
+
+def test_a_plain_rq_file_runs_without_headers(data: str, tmp_path: Path) -> None:
+    """A ``.rq`` file of one's own needs no ``#+ summary:`` (the project's named queries do)."""
+    mine = tmp_path / "my.rq"
+    mine.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                    "SELECT ?label WHERE { <https://w3id.org/cstograph/id/state/ARM> rdfs:label ?label "
+                    'FILTER(lang(?label) = "en") }\n', encoding="utf-8")
+    proc = cli("query", str(mine), "--data", data, "--format", "csv")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == ["label", "Armenia"]
+    bad = tmp_path / "bad.rq"
+    bad.write_text("#+ param: x\nSELECT * WHERE {}\n", encoding="utf-8")
+    proc = cli("query", str(bad), "--data", data)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"cstograph: error: {bad}: '#+ param:' needs a name and a datatype"
+
+
 def test_every_command_words_a_bad_rdf_file_the_same(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text(BAD_TURTLE, encoding="utf-8")
@@ -87,6 +127,70 @@ def test_every_command_words_a_bad_rdf_file_the_same(tmp_path: Path) -> None:
     for command in commands:
         proc = cli(*command)
         assert (proc.returncode, proc.stderr.strip()) == (2, expected), command
+
+
+def test_a_busy_port_is_one_clear_error(tmp_path: Path) -> None:
+    """Another program listens on the port: one line saying so, exit 2, nothing announced, no gunicorn noise."""
+    data = tmp_path / "tiny.ttl"
+    data.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n", encoding="utf-8")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        proc = subprocess.run([*cstograph_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+                               "--data", str(data)], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                              env=_ENV)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stderr.strip() == f"cstograph: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert proc.stdout == ""  # no "serving … on :port" before the failure
+    for noise in ("gunicorn", "Traceback", "[ERROR]", "[INFO]"):
+        assert noise not in proc.stdout + proc.stderr, noise
+
+
+def _in_a_terminal(args: list[str], env: dict[str, str], timeout: float = 120) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as its stdin, stdout and stderr (as in an interactive shell); the
+    exit status and everything it wrote to the terminal, control sequences included."""
+    main, child_end = os.openpty()
+    proc = subprocess.Popen([*cstograph_command(), *args], stdin=child_end, stdout=child_end, stderr=child_end,
+                            cwd=PROJECT_DIR, env=env, close_fds=True)
+    os.close(child_end)
+    out = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main], [], [], 1.0)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # EIO: every holder of the terminal's other end has closed it
+                break
+            if not chunk:
+                break
+            out += chunk
+        code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main)
+    return code, out.decode("utf-8", "replace")
+
+
+def test_progress_in_a_terminal_and_its_off_switch(built: BuildResult, session_settings) -> None:  # type: ignore[no-untyped-def]
+    """In a terminal, a step shows a spinner with its name and the elapsed time (rich, on stderr, erased when it
+    ends); ``CSTOGRAPH_PROGRESS=0`` turns it off. (A pipe never gets it: the other tests read clean stderr.)"""
+    args = ["--build-dir", str(session_settings.build_dir), "build"]
+    env = {**_ENV, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    code, shown = _in_a_terminal(args, env)
+    assert code == 0, shown
+    assert "cstograph build" in shown and re.search(r"\d:\d\d:\d\d", shown), shown  # the step and its time
+    assert "\x1b[" in shown and "reused " in shown  # drawn with control sequences, then the command's answer
+    code, quiet = _in_a_terminal(args, {**env, "CSTOGRAPH_PROGRESS": "0"})
+    assert code == 0, quiet
+    assert "cstograph build" not in quiet and not re.search(r"\d:\d\d:\d\d", quiet), quiet
+    assert quiet.strip().startswith("reused ") and "\x1b[" not in quiet
 
 
 def test_a_closed_pipe_ends_quietly(built: BuildResult, session_settings) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from cstograph.namespaces import BASE
 from cstograph.server import ServerConfig, create_app
@@ -32,7 +33,7 @@ def _labelled(store: GraphStore, kind: str) -> set[str]:
 
 
 def test_every_page_has_the_search_box(client: FlaskClient) -> None:
-    for path in ("/", "/id/state/ARM.html", "/sparql", "/ontology", "/id/", "/no/such/page"):
+    for path in ("/", "/id/state/ARM.html", "/sparql", "/ontology", "/id/", "/timeline", "/no/such/page"):
         html = client.get(path, headers=HTML).get_data(as_text=True)
         assert '<form class="search" action="/search"' in html and 'name="q"' in html, path
 
@@ -64,6 +65,30 @@ def test_an_unknown_kind_is_a_styled_404(client: FlaskClient) -> None:
     reply = client.get("/id/nothing/", headers=HTML)
     html = reply.get_data(as_text=True)
     assert reply.status_code == 404 and "<h1>" in html and "no resources of kind" in html and 'class="site"' in html
+
+
+@pytest.mark.parametrize(("method", "path", "status", "message"), [
+    ("GET", "/timeline?today=garbage", 400, "'today' must be a date as YYYY-MM-DD, got 'garbage'"),
+    ("GET", "/search?q=" + "x" * 201, 400, "the search text is longer than 200 characters"),
+    ("GET", "/id/state/ZZZ.html", 404, "no resource https://w3id.org/cstograph/id/state/ZZZ"),
+    ("GET", "/no/such/page", 404, "The requested URL was not found on the server."),
+    ("DELETE", "/sparql", 405, "The method is not allowed for the requested URL."),
+    ("POST", "/timeline", 405, "The method is not allowed for the requested URL."),
+    ("GET", "/timeline?format=png", 406, "none of the offered media types is acceptable: image/svg+xml, text/html"),
+    ("GET", "/sparql?query=ASK%7B%7D&format=nonsense", 406, "none of the offered media types is acceptable: "
+                                                             "application/sparql-results+json"),
+])
+def test_client_errors_are_styled_pages_of_the_site_for_a_browser(client: FlaskClient, method: str, path: str,
+                                                                   status: int, message: str) -> None:
+    reply = client.open(path, method=method, headers=HTML)
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == status and reply.mimetype == "text/html", (reply.status_code, html[:200])
+    assert "script-src 'self';" in reply.headers["Content-Security-Policy"]  # the pages' strict policy
+    assert '<link rel="stylesheet" href="/static/style.css">' in html  # the site's styles
+    assert '<header class="site">' in html and '<form class="search" action="/search"' in html  # header, search
+    assert f'<h1><span class="status">{status}</span>' in html and f"<title>{status} " in html
+    shown = re.search(r'<p class="message">(.*?)</p>', html, re.S)
+    assert shown is not None and str(escape(message)) in shown.group(1), html
 
 
 @pytest.mark.parametrize("q, lang, expected", [

@@ -302,6 +302,55 @@ def test_timeline_of_one_organization(fixture_server: RunningServer) -> None:
     assert list(rows) == [B + "id/state/UZB"]
 
 
+def test_timeline_for_a_browser_is_a_page_with_the_site_header_around_the_svg(fixture_server: RunningServer) -> None:
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+    status, headers, body = get(fixture_server.url + "/timeline?today=2026-01-01", browser_accept)
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "Accept" in headers["Vary"]
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "'unsafe-inline'" not in csp and "sandbox" not in csp
+    html = body.decode()
+    assert '<header class="site">' in html and 'action="/search"' in html  # the site's header and search box
+    assert "<script>" not in html and " style=" not in html  # nothing inline for the strict policy to refuse
+    svg = html[html.index("<svg"):html.index("</svg>") + len("</svg>")]
+    rows = _rows(svg.encode())  # the picture, inline: its links are the page's links
+    assert set(rows) == {B + "id/state/ARM", B + "id/state/UZB", B + "id/state/KAZ"}
+    assert 'href="/id/state/ARM"' in svg
+    # the same picture as SVG, linked from the page
+    href = html.split('class="svg-link" href="')[1].split('"')[0].replace("&amp;", "&")
+    status, headers, body = get(fixture_server.url + href, browser_accept)
+    assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
+
+    def spans(found: dict[str, list[dict[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+        return {state: sorted((b["data-start"], b["data-end"]) for b in bars) for state, bars in found.items()}
+
+    assert spans(_rows(body)) == spans(rows)  # the picture drawn with its title, the bars the same
+    status, headers, body = get(fixture_server.url + "/timeline?today=2026-01-01&format=html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and b'<header class="site">' in body
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "image/svg+xml", "image/avif,image/webp,image/apng,image/svg+xml,"
+                                                                 "image/*,*/*;q=0.8"])
+def test_timeline_is_svg_for_an_image_a_program_and_format_svg(fixture_server: RunningServer,
+                                                               accept: str | None) -> None:
+    for query in ("", "&format=svg"):
+        status, headers, body = get(fixture_server.url + "/timeline?today=2026-01-01" + query, accept)
+        assert status == 200 and headers["Content-Type"].startswith("image/svg+xml"), (accept, query)
+        assert "sandbox" in headers["Content-Security-Policy"]
+        assert len(_rows(body)) == 3
+    status, headers, body = get(fixture_server.url + "/timeline?format=svg", "text/html")  # the parameter wins
+    assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
+
+
+@pytest.mark.parametrize(("query", "accept", "code"), [("today=2020-13-45", "text/html", 400),
+                                                      ("today=yesterday", None, 400),
+                                                      ("format=png", None, 406), ("", "application/json", 406)])
+def test_timeline_refuses_a_bad_date_or_format_in_either_representation(fixture_server: RunningServer, query: str,
+                                                                        accept: str | None, code: int) -> None:
+    status, _, body = get(fixture_server.url + "/timeline?" + query, accept)
+    assert status == code, body
+
+
 # --- VoID and dumps ----------------------------------------------------------------------------------
 def test_void_describes_statistics_endpoint_and_dumps(fixture_server: RunningServer) -> None:
     status, headers, body = get(fixture_server.url + "/.well-known/void")

@@ -426,7 +426,7 @@ def test_redirects_stay_on_this_server_whatever_the_host_header(hostile_server: 
 
 def test_pages_carry_the_security_headers(hostile_server: RunningServer) -> None:
     seen: set[str] = set()
-    for path in ("/", "/id/state/ZZZ.html", "/sparql", "/ontology", "/no/such/page"):
+    for path in ("/", "/id/state/ZZZ.html", "/sparql", "/ontology", "/timeline", "/no/such/page"):
         reply = request(hostile_server, "GET", path, headers={"Accept": "text/html"})
         csp = reply.headers["content-security-policy"]
         assert reply.headers["content-type"].startswith("text/html"), path

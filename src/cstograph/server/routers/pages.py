@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import werkzeug.wrappers
@@ -25,7 +26,7 @@ from markupsafe import Markup
 from ...namespaces import CST
 from ..errors import ProtocolError
 from ..negotiation import DOCUMENT_SUFFIXES, GRAPH_FORMATS, HTML_FORMAT, Format, NotAcceptable, negotiate
-from ..services.timeline import timeline_data
+from ..services.timeline import TimelineData, timeline_data
 from ..state import get_state
 from ..views.rdf import serialize_triples
 from ..views.timeline_svg import render_svg
@@ -39,6 +40,9 @@ bp = Blueprint("pages", __name__, template_folder=str(Path(__file__).parent.pare
 _OFFERED = (HTML_FORMAT, *GRAPH_FORMATS[:4])  # what a resource or the ontology can be had as
 _SUFFIXES = [s for s in DOCUMENT_SUFFIXES if s != "html"]
 _SVG = "image/svg+xml"
+_SVG_FORMAT = Format(_SVG, "svg", None, (), (), "svg")
+#: The timeline as a picture first: a client stating no preference (or ``*/*``) gets the SVG, as it always did.
+_TIMELINE_OFFERED = (_SVG_FORMAT, HTML_FORMAT)
 
 
 def _iri(text: str) -> str:
@@ -139,9 +143,7 @@ def _resource_page(iri: str, lang: str) -> bytes:
         data = timeline_data(state.resources, member_of, states=[iri], lang=lang)
         timeline_svg = Markup(render_svg(data, width=900, base=state.config.iri_base))  # noqa: S704 - escaped by render_svg
     elif state.resources.has_members(iri):
-        from urllib.parse import urlencode
-
-        timeline_src = "/timeline?" + urlencode({"of": iri})
+        timeline_src = "/timeline?" + urlencode({"of": iri, "format": "svg"})
     return render_template("resource.html", **page, timeline_svg=timeline_svg, timeline_src=timeline_src,
                            formats=_SUFFIXES).encode("utf-8")
 
@@ -183,6 +185,9 @@ def home() -> Response:
 
 @bp.route("/timeline")
 def timeline() -> Response:
+    """The membership timeline: an HTML page with the site's header around the picture for a browser
+    (``Accept`` preferring ``text/html``, or ``?format=html``), the SVG picture itself for ``?format=svg``,
+    for a client asking for ``image/svg+xml`` (an ``<img>``) and for one that states no preference."""
     state = get_state()
     subjects = tuple(request.args.getlist("of")) or state.site.timeline_subjects
     for s in subjects:
@@ -195,10 +200,27 @@ def timeline() -> Response:
     except ValueError:
         raise ProtocolError(400, f"'today' must be a date as YYYY-MM-DD, got {today_arg!r}") from None
     lang = requested_language()
+    try:
+        fmt = negotiate(request.headers.get("Accept"), _TIMELINE_OFFERED, fmt_param=request.args.get("format"))
+    except NotAcceptable as exc:
+        raise ProtocolError(406, str(exc)) from exc
+
+    def lanes_title(data: TimelineData) -> str:
+        return "Membership timeline: " + " and ".join(label for _, label, _ in data.lanes)
 
     def draw() -> bytes:
         data = timeline_data(state.resources, subjects, today=today, lang=lang)
-        title = "Membership timeline: " + " and ".join(label for _, label, _ in data.lanes)
-        return render_svg(data, title=title, base=state.config.iri_base).encode("utf-8")
+        return render_svg(data, title=lanes_title(data), base=state.config.iri_base).encode("utf-8")
 
-    return cached(_SVG, draw, subjects, today, lang)
+    if fmt is _SVG_FORMAT:
+        return vary(cached(_SVG, draw, subjects, today, lang))
+
+    def page() -> bytes:
+        data = timeline_data(state.resources, subjects, today=today, lang=lang)
+        svg = Markup(render_svg(data, base=state.config.iri_base))  # noqa: S704 - escaped by render_svg
+        # the same picture as SVG: only the parameters that are part of this answer's cache key
+        args = [("of", s) for s in subjects] + [("today", today.isoformat()), ("lang", lang), ("format", "svg")]
+        return render_template("timeline.html", title=lanes_title(data), svg=svg,
+                               svg_href="/timeline?" + urlencode(args)).encode("utf-8")
+
+    return vary(cached("text/html; charset=utf-8", page, subjects, today, lang))
