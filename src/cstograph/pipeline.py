@@ -31,7 +31,7 @@ from .load import load_graph, load_store
 from .namespaces import PREFIXES
 from .reason import Engine, closure_key, reason_store
 from .snapshot import write_snapshot
-from .store import MemoryStore, rows, write_disk_store
+from .store import DiskVersion, MemoryStore, rows, write_disk_store
 from .validate import CoreEngine, ValidationOutcome, locate, validate_store
 
 __all__ = [
@@ -54,6 +54,8 @@ class BuildResult:
     conforms: bool
     manifest: dict[str, object]
     validation: ValidationOutcome | None = None
+    #: with ``store_dir``: the store version now current, and whether it was reused (already current)
+    store: DiskVersion | None = None
 
 
 def input_files(settings: Settings) -> list[Path]:
@@ -227,9 +229,9 @@ def _build(settings: Settings, *, force: bool, shapes_dir: Path | None, engine: 
     if reusable is not None:
         manifest = json.loads((reusable / MANIFEST).read_text())
         _publish(settings, reusable)
-        if store_dir is not None:
-            write_disk_store(store_dir, reusable / DATASET_NQ, version=key, build=reusable)
-        return BuildResult(path=reusable, reused=True, conforms=True, manifest=manifest)
+        stored = None if store_dir is None else write_disk_store(store_dir, reusable / DATASET_NQ, version=key,
+                                                                 build=reusable)
+        return BuildResult(path=reusable, reused=True, conforms=True, manifest=manifest, store=stored)
 
     started = time.perf_counter()
     store = asserted_store(settings)
@@ -290,7 +292,8 @@ def _build(settings: Settings, *, force: bool, shapes_dir: Path | None, engine: 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _publish(settings, target)
-    if store_dir is not None:
-        write_disk_store(store_dir, target / DATASET_NQ, version=key, build=target)
+    stored = None if store_dir is None else write_disk_store(store_dir, target / DATASET_NQ, version=key,
+                                                             build=target)
     prune(settings, keep=KEEP_BUILDS)
-    return BuildResult(path=target, reused=False, conforms=True, manifest=manifest, validation=outcome)
+    return BuildResult(path=target, reused=False, conforms=True, manifest=manifest, validation=outcome,
+                       store=stored)
