@@ -1,10 +1,10 @@
 """Run ``cstograph build`` and SIGKILL it at the N-th step of its publish sequence (fault injection).
 
-Usage: ``python -m tests._kill_build PROJECT BUILD_DIR N [--store DIR] [--reuse]`` — the steps counted are the
-file-system calls a build makes to publish (``mkdtemp``, ``rename``, ``replace``, ``symlink``, ``rmtree``,
-``unlink``); with ``N = 0`` the build runs to the end and prints how many steps it made. The build is forced
-(``--force``) unless ``--reuse`` is given (then unchanged inputs reuse the last build, as a plain ``cstograph
-build`` does).
+Usage: ``python -m tests._kill_build PROJECT BUILD_DIR N [--store DIR] [--reuse] [--in-prune]`` — the steps
+counted are the file-system calls a build makes to publish (``mkdtemp``, ``rename``, ``replace``, ``symlink``,
+``rmtree``, ``unlink``); with ``N = 0`` the build runs to the end and prints how many steps it made. The build
+is forced (``--force``) unless ``--reuse`` is given (then unchanged inputs reuse the last build, as a plain
+``cstograph build`` does). With ``--in-prune`` only the steps of the removal of old builds are counted.
 
 With ``--store DIR`` the build also writes the on-disk store ``DIR``, and only the steps of that write are
 counted (the build's own publish sequence is what the runs without ``--store`` cover): the calls above and
@@ -39,9 +39,10 @@ def main() -> None:
     parser.add_argument("kill_at", type=int)
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--in-prune", action="store_true")
     args = parser.parse_args()
     made = 0
-    counting = args.store is None  # with a store: from the start of its write on
+    counting = args.store is None and not args.in_prune  # else only inside the store write / the prune
     depth = 0  # store steps: how deep inside counted calls this one is
     nested_counted = False  # store steps: whether the current outer call has had its one "during" step
 
@@ -53,7 +54,8 @@ def main() -> None:
 
     def deadly(fn: Callable[..., Any]) -> Callable[..., Any]:
         def step(*a: Any, **kw: Any) -> Any:
-            kill_if_due()
+            if counting:
+                kill_if_due()
             return fn(*a, **kw)
 
         return step
@@ -72,23 +74,26 @@ def main() -> None:
 
         return step
 
+    def counted(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*a: Any, **kw: Any) -> Any:
+            nonlocal counting
+            counting = True
+            try:
+                return fn(*a, **kw)
+            finally:
+                counting = False
+
+        return run
+
     if args.store is None:
         for module, name in STEPS:
             setattr(module, name, deadly(getattr(module, name)))
     else:
         for module, name in STORE_STEPS:
             setattr(module, name, deadly_in_store(getattr(module, name)))
-        write = cstograph.pipeline.write_disk_store
-
-        def counted_write(*a: Any, **kw: Any) -> Any:
-            nonlocal counting
-            counting = True
-            try:
-                return write(*a, **kw)
-            finally:
-                counting = False
-
-        cstograph.pipeline.write_disk_store = counted_write  # type: ignore[assignment]
+        cstograph.pipeline.write_disk_store = counted(cstograph.pipeline.write_disk_store)
+    if args.in_prune:
+        cstograph.pipeline.prune = counted(cstograph.pipeline.prune)
     build(Settings.discover(project_dir=args.project, build_dir=args.build_dir), force=not args.reuse,
           store_dir=args.store)
     print(made)

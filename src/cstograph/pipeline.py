@@ -121,7 +121,9 @@ def write_dataset(store: MemoryStore, nquads: Path, trig: Path | None = None) ->
 
 
 def prune(settings: Settings, *, keep: int) -> list[Path]:
-    """Delete all but the ``keep`` newest builds and closures; never the current build. Returns what went."""
+    """Delete all but the ``keep`` newest builds and closures; never the current build. Returns what went.
+    A folder is first renamed to a temporary name (``.<name>-<pid>``), so that a removal cut short leaves
+    something :func:`build_lock` clears, never a half build or report that a later build would reuse."""
     current = settings.current_build.resolve() if settings.current_build.is_symlink() else None
     builds = [p for p in settings.build_dir.iterdir()
               if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file() and p.resolve() != current]
@@ -131,7 +133,12 @@ def prune(settings: Settings, *, keep: int) -> list[Path]:
     removed: list[Path] = []
     for group, limit in ((builds, max(keep - 1, 0)), *((c, keep) for c in caches)):
         for old in sorted(group, key=lambda p: p.stat().st_mtime, reverse=True)[limit:]:
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
+            if old.is_dir():
+                doomed = old.with_name(f".{old.name}-{os.getpid()}")
+                os.rename(old, doomed)
+                shutil.rmtree(doomed)
+            else:
+                old.unlink()
             removed.append(old)
     return removed
 

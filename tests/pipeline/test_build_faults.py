@@ -44,6 +44,16 @@ def _leftovers(build_dir: Path) -> list[str]:
     return sorted(p.name for p in [*build_dir.glob(".*"), *(build_dir / "closure").glob(".*")] if p.name != ".lock")
 
 
+def _half_builds(build_dir: Path) -> list[str]:
+    """Build folders that are not whole (a prune cut short): a later build of their inputs would reuse them.
+    Every build of the project holds the same files as the current one."""
+    whole = sorted(str(p.relative_to(build_dir / "current")) for p in (build_dir / "current").rglob("*"))
+    return sorted(p.name for p in build_dir.iterdir()
+                  if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+                  and p.name not in ("closure", "validation", "failed")
+                  and sorted(str(f.relative_to(p)) for f in p.rglob("*")) != whole)
+
+
 def _edit(project: Path, n: int) -> None:
     """Change the inputs (a comment), so that the next build is a new one."""
     path = project / "data" / "places.ttl"
@@ -81,6 +91,7 @@ def _kill_at_step_and_recover(project: Path, build_dir: Path, step: int, *, edit
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert _current_is_complete(build_dir) == new
     assert _leftovers(build_dir) == []
+    assert _half_builds(build_dir) == [], step
 
 
 def test_forced_rebuild_of_unchanged_inputs_killed_while_it_publishes(good_build: tuple[Path, Path, int]) -> None:
@@ -89,6 +100,26 @@ def test_forced_rebuild_of_unchanged_inputs_killed_while_it_publishes(good_build
     project, build_dir, _ = good_build
     steps = _steps(project, build_dir)  # a forced rebuild reuses the closure and the validation report: fewer steps
     _kill_at_step_and_recover(project, build_dir, steps - 1, edit=False)
+
+
+def test_build_killed_while_it_removes_an_old_build(good_build: tuple[Path, Path, int]) -> None:
+    """Killed half way through removing an old build: no half build is left where a later build of the same
+    inputs would reuse it (nor one that pruning would keep for good), and the next build clears the remains."""
+    project, build_dir, _ = good_build
+    for n in range(2):  # the current build and two older ones: the next build removes the oldest
+        _edit(project, 1000 + n)
+        assert _run(project, build_dir, 0).returncode == 0
+    _edit(project, 2000)
+    steps = int(_run(project, build_dir, 0, "--in-prune").stdout.split()[-1])
+    files = sum(1 for p in (build_dir / "current").rglob("*") if p.is_file())
+    assert steps > files, "the build removed no old build"
+    _edit(project, 3000)
+    killed = _run(project, build_dir, files // 2, "--in-prune")  # some files of the oldest build removed
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-500:]
+    _current_is_complete(build_dir)
+    assert _run(project, build_dir, 0).returncode == 0
+    assert _leftovers(build_dir) == []
+    assert _half_builds(build_dir) == []
 
 
 @pytest.mark.fuzz
