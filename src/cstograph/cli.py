@@ -48,8 +48,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     state = "reused" if result.reused else "built"
     print(f"{state} {result.path} — {m['triples']} triples in {len(m['graphs'])} graphs "  # type: ignore[arg-type]
           f"({m['inferred_triples']} inferred)")
-    if args.store:
-        print(f"store {args.store.resolve()} now holds build {m['input_hash']}")
+    if result.store is not None:
+        if result.store.reused:
+            print(f"reused store version {result.store.path} — build {m['input_hash']} was current already")
+        else:
+            print(f"store {args.store.resolve()} now holds build {m['input_hash']} ({result.store.path.name})")
     return EXIT_OK
 
 

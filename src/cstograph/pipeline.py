@@ -31,7 +31,7 @@ from .load import load_graph, load_store
 from .namespaces import PREFIXES
 from .reason import Engine, closure_key, reason_store
 from .snapshot import write_snapshot
-from .store import MemoryStore, rows, write_disk_store
+from .store import DiskVersion, MemoryStore, rows, write_disk_store
 from .validate import CoreEngine, ValidationOutcome, locate, validate_store
 
 __all__ = [
@@ -54,6 +54,8 @@ class BuildResult:
     conforms: bool
     manifest: dict[str, object]
     validation: ValidationOutcome | None = None
+    #: with ``store_dir``: the store version now current, and whether it was reused (already current)
+    store: DiskVersion | None = None
 
 
 def input_files(settings: Settings) -> list[Path]:
@@ -119,7 +121,9 @@ def write_dataset(store: MemoryStore, nquads: Path, trig: Path | None = None) ->
 
 
 def prune(settings: Settings, *, keep: int) -> list[Path]:
-    """Delete all but the ``keep`` newest builds and closures; never the current build. Returns what went."""
+    """Delete all but the ``keep`` newest builds and closures; never the current build. Returns what went.
+    A folder is first renamed to a temporary name (``.<name>-<pid>``), so that a removal cut short leaves
+    something :func:`build_lock` clears, never a half build or report that a later build would reuse."""
     current = settings.current_build.resolve() if settings.current_build.is_symlink() else None
     builds = [p for p in settings.build_dir.iterdir()
               if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file() and p.resolve() != current]
@@ -129,7 +133,12 @@ def prune(settings: Settings, *, keep: int) -> list[Path]:
     removed: list[Path] = []
     for group, limit in ((builds, max(keep - 1, 0)), *((c, keep) for c in caches)):
         for old in sorted(group, key=lambda p: p.stat().st_mtime, reverse=True)[limit:]:
-            shutil.rmtree(old) if old.is_dir() else old.unlink()
+            if old.is_dir():
+                doomed = old.with_name(f".{old.name}-{os.getpid()}")
+                os.rename(old, doomed)
+                shutil.rmtree(doomed)
+            else:
+                old.unlink()
             removed.append(old)
     return removed
 
@@ -227,9 +236,9 @@ def _build(settings: Settings, *, force: bool, shapes_dir: Path | None, engine: 
     if reusable is not None:
         manifest = json.loads((reusable / MANIFEST).read_text())
         _publish(settings, reusable)
-        if store_dir is not None:
-            write_disk_store(store_dir, reusable / DATASET_NQ, version=key, build=reusable)
-        return BuildResult(path=reusable, reused=True, conforms=True, manifest=manifest)
+        stored = None if store_dir is None else write_disk_store(store_dir, reusable / DATASET_NQ, version=key,
+                                                                 build=reusable)
+        return BuildResult(path=reusable, reused=True, conforms=True, manifest=manifest, store=stored)
 
     started = time.perf_counter()
     store = asserted_store(settings)
@@ -290,7 +299,8 @@ def _build(settings: Settings, *, force: bool, shapes_dir: Path | None, engine: 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _publish(settings, target)
-    if store_dir is not None:
-        write_disk_store(store_dir, target / DATASET_NQ, version=key, build=target)
+    stored = None if store_dir is None else write_disk_store(store_dir, target / DATASET_NQ, version=key,
+                                                             build=target)
     prune(settings, keep=KEEP_BUILDS)
-    return BuildResult(path=target, reused=False, conforms=True, manifest=manifest, validation=outcome)
+    return BuildResult(path=target, reused=False, conforms=True, manifest=manifest, validation=outcome,
+                       store=stored)

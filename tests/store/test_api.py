@@ -9,7 +9,7 @@ import cstograph.store as store
 
 def test_all_is_the_public_surface() -> None:
     assert sorted(store.__all__) == sorted([
-        "FORMATS", "MEDIA_TYPES", "DiskStore", "GraphStore", "MemoryStore", "OxigraphStore",
+        "FORMATS", "MEDIA_TYPES", "DiskStore", "DiskVersion", "GraphStore", "MemoryStore", "OxigraphStore",
         "ProcessLocalStore",
         "QueryResult", "RemoteError", "RemoteStore", "RemoteTriples", "Row", "Store", "StoreLocation", "Term",
         "bind_rows", "bind_values",

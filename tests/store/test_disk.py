@@ -131,3 +131,29 @@ def test_a_killed_store_write_leaves_the_previous_version_serving(disk: Path, tm
             os.killpg(writer.pid, signal.SIGKILL)
     write_disk_store(disk, dataset_file, version=str(DiskStore(disk).version))
     assert not list(disk.glob(".next-*"))
+
+
+def test_rebuilding_unchanged_inputs_leaves_the_served_version_in_place(project_copy: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """``build --store DIR`` of the inputs ``DIR/current`` already holds (reused, or forced) writes nothing:
+    the version folder a running server has open stays where it is, the same folder (inode), and the build
+    says the store version was reused."""
+    build_dir, folder = tmp_path / "build", tmp_path / "store"
+    common = ["--project", str(project_copy), "--build-dir", str(build_dir)]
+    assert main([*common, "build", "--store", str(folder)]) == 0
+    served = (folder / "current").resolve()
+    inode, files = served.stat().st_ino, sorted(p.name for p in served.rglob("*"))
+    server = start_server(["--store", str(folder)], tmp_path / "server.log")
+    try:
+        answered = _count(server.url)
+        capsys.readouterr()
+        for again in (["build", "--store", str(folder)], ["build", "--force", "--store", str(folder)]):
+            assert main([*common, *again]) == 0
+            assert served.is_dir() and served.stat().st_ino == inode
+            assert sorted(p.name for p in served.rglob("*")) == files
+            assert (folder / "current").resolve() == served
+            assert [p.name for p in folder.iterdir() if p.name not in (".lock", "current")] == [served.name]
+            assert _count(server.url) == answered
+            assert "reused store version" in capsys.readouterr().out
+    finally:
+        stop_server(server)

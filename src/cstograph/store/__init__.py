@@ -20,7 +20,7 @@ format table and the one file reader. Module boundaries (nothing outside imports
 from __future__ import annotations
 
 from ._base import OxigraphStore, QueryResult, Row, Store, Term, named_substitutions, rows, to_term
-from ._disk import DiskStore, write_disk_store
+from ._disk import DiskStore, DiskVersion, write_disk_store
 from ._formats import FORMATS, MEDIA_TYPES, check_file, load_file, rdf_format
 from ._location import ProcessLocalStore, StoreLocation
 from ._memory import MemoryStore
@@ -41,6 +41,7 @@ __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
     "DiskStore",
+    "DiskVersion",
     "GraphStore",
     "MemoryStore",
     "OxigraphStore",
