@@ -415,7 +415,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         iri_base=args.iri_base or BASE, public_url=args.public_url,
         query_pool=PoolLimits(size=args.query_processes, long_slots=max(1, args.long_queries),
                               memory_mb=args.query_memory),
-        result_cache_mb=args.result_cache_mb,
+        result_cache_mb=args.result_cache_mb, validation=not args.no_shacl,
     )
     try:
         snapshot = open_snapshot(store, config, build=build,  # type: ignore[arg-type]
@@ -597,6 +597,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-url",
                    help="the URL users reach this server at (VoID, dumps, links); default: the request's host")
     p.add_argument("--iri-base", help="the IRI base that request paths map onto (default https://w3id.org/cstograph/)")
+    p.add_argument("--no-shacl", action="store_true",
+                   help="no POST /shacl and no validation pool (which holds a copy of the project's asserted graphs: "
+                        "hundreds of MiB at a million triples)")
     p.add_argument("--dev", action="store_true", help="use Flask's development server")
     p.add_argument("--access-log", nargs="?", const="-", metavar="FILE",
                    help="log every request in Common Log Format, to FILE (appended) or to stdout without one")

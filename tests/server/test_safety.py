@@ -191,6 +191,22 @@ def test_sigterm_to_the_root_alone_stops_the_whole_tree(dataset_file: Path, tmp_
         stop_server(server)
 
 
+def test_no_shacl_starts_no_validation_pool(dataset_file: Path, tmp_path: Path) -> None:
+    """``serve --no-shacl``: no validation pool (nor its copy of the project) in the process tree; POST /shacl
+    is a 404 that says why; queries are answered as always."""
+    server = start_server(["--data", str(dataset_file), "--query-processes", "2", "--no-shacl"], tmp_path / "s.log")
+    try:
+        titles = list(server_processes(server).values())
+        assert not [t for t in titles if "validation" in t], titles
+        assert [t for t in titles if "query sandbox" in t], titles
+        reply = request(server, "POST", "/shacl", body=b"<urn:a> <urn:b> <urn:c> .",
+                        headers={"Content-Type": "text/turtle"})
+        assert reply.status == 404 and "--no-shacl" in reply.text, reply.text
+        assert query(server, CHEAP).status == 200
+    finally:
+        stop_server(server)
+
+
 # --- fairness under load ---------------------------------------------------------------------------------------
 def test_runaways_are_stopped_and_cheap_queries_keep_answering(hostile_server: RunningServer) -> None:
     """Three runaways at once with one long-job slot: one runs to its limit (503 timeout), the others are

@@ -48,7 +48,8 @@ __all__ = ["ServerConfig", "create_app", "open_snapshot"]
 
 
 def _no_validation() -> Handler:
-    raise ProtocolError(404, "this server has no shapes folder: POST /shacl is not available")
+    raise ProtocolError(404, "POST /shacl is not available on this server (it has no shapes folder, or was started "
+                             "with --no-shacl)")
 
 
 def open_snapshot(store: GraphStore, config: ServerConfig, *, build: Path | None = None,

@@ -32,6 +32,8 @@ class ServerConfig:
     queries_dir: Path | None = None
     #: Folder of SHACL shapes for ``POST /shacl`` (default: ``<queries_dir>/../shapes``).
     shapes_dir: Path | None = None
+    #: Whether ``POST /shacl`` is offered (its pool holds a copy of the project: at 1M triples, hundreds of MiB).
+    validation: bool = True
     #: The IRI base that request paths map onto.
     iri_base: str = BASE
     #: The URL users reach this server at (VoID, dumps); None: the request's own host.
@@ -51,6 +53,8 @@ class ServerConfig:
 
     @property
     def shapes_folder(self) -> Path | None:
+        if not self.validation:
+            return None
         if self.shapes_dir is not None:
             return self.shapes_dir
         return self.queries_dir.parent / "shapes" if self.queries_dir is not None else None
