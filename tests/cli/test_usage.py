@@ -46,6 +46,16 @@ def test_version() -> None:
     assert proc.returncode == 0 and proc.stdout.strip() == f"cstograph {version('cstograph')}"
 
 
+def test_python_dash_m_is_the_command() -> None:
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "cstograph", "--version"], capture_output=True, text=True,
+                          timeout=60, env=os.environ.copy())
+    assert proc.returncode == 0 and proc.stdout == cli("--version").stdout
+
+
 def test_help_names_only_queries_that_exist() -> None:
     known = {f"{g}/{n}" for g in ("examples", "checks") for n in load_queries(PROJECT_DIR / "queries", g)}
     for args in (["--help"], ["query", "--help"]):
