@@ -417,6 +417,7 @@ def test_real_void_counts_match_the_build(live_server: RunningServer, built: obj
     assert int(rows[0]["n"].value) == manifest["triples"]
 
 
+@pytest.mark.integration  # a real server process (start_server)
 def test_public_url_and_iri_base_flags(tmp_path: Path) -> None:
     """`serve --public-url` is what VoID advertises; `--iri-base` is what request paths map onto."""
     data = tmp_path / "fixture.trig"
