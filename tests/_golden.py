@@ -1,34 +1,30 @@
 """Golden results of the example queries: one helper for the record's and the seeds' golden files.
 
 Golden files: tests/golden/examples/<query>[--<param>=<value>...].csv. The header names the columns
-compared (a subset of the query's projection); cells use prefixed names ("state:ARM", "cst:FullMember")
-or plain literal values; an empty cell means unbound. Rows are compared order-insensitively.
+compared (a subset of the query's projection); cells use prefixed names of the project's prefix table
+(``cstograph.namespaces.PREFIXES``: "state:ARM", "cst:FullMember") or plain literal values; an empty cell
+means unbound. Rows are compared order-insensitively.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from cstograph.namespaces import CST, INSTANCE_TYPES, instance_namespace
+from cstograph.namespaces import PREFIXES, expand
 from cstograph.queries import NamedQuery, parse_query_file
 from cstograph.store import GraphStore, named_substitutions
 
 from .conftest import GOLDEN, PROJECT_DIR
 
-__all__ = ["BASE", "QUERIES", "GoldenSet", "parse_case"]
+__all__ = ["QUERIES", "GoldenSet", "parse_case"]
 
 QUERIES = PROJECT_DIR / "queries" / "examples"
 GOLDEN_DIR = GOLDEN / "examples"
-BASE = "https://w3id.org/cstograph/"
-
-#: Prefixes usable in golden cells: the ontology's and one per instance type, from cstograph.namespaces.
-PREFIXES: dict[str, str] = {"cst": str(CST)} | {p: str(instance_namespace(p)) for p in INSTANCE_TYPES}
 
 
 def parse_case(path: Path) -> tuple[str, dict[str, str]]:
@@ -46,14 +42,13 @@ class GoldenSet:
     """The golden files of some example queries, and how their cells are read."""
 
     queries: tuple[str, ...]
-    prefixes: Mapping[str, str]
     #: a cell whose local part holds a space is a plain value, not a prefixed name
     space_means_plain: bool = False
 
     def expand(self, cell: str) -> str:
         prefix, sep, local = cell.partition(":")
-        if sep and prefix in self.prefixes and "/" not in local and not (self.space_means_plain and " " in local):
-            return self.prefixes[prefix] + local
+        if sep and prefix in PREFIXES and "/" not in local and not (self.space_means_plain and " " in local):
+            return str(expand(cell))
         return cell
 
     def cases(self) -> list[Path]:

@@ -33,6 +33,35 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+# --- the integration marker -------------------------------------------------------------------------------
+#: Fixtures that make a test an integration test: a full build of the real project (``built`` and all that
+#: stands on it: ``dataset_file``, ``store``, ``live_server``, ``hostile_server``…), a copy of the project that the
+#: test builds, real server processes (ours, Oxigraph's, Virtuoso's, a balancer's), a browser, a built wheel.
+#: A fixture counts wherever it is in the test's closure, so ``client`` on the session's ``store`` is integration
+#: and ``client`` on a ``tmp_path`` store is not.
+INTEGRATION_FIXTURES = frozenset({
+    "built", "project_copy",  # a full build (of the project, of a copy of it)
+    "live_server", "hostile_server", "fixture_server", "replicas", "federated", "remote", "oxigraph_server",
+    "published", "front", "server",  # real server processes (tests/conftest.py, tests/server/, tests/store/)
+    "pool",  # the query sandbox's real process pool (tests/server/test_sandbox.py)
+    "chromium", "page", "site", "browser", "other_origin",  # a browser, and the sites it visits
+    "wheel",  # a wheel built by pip and installed in a new venv (tests/test_packaging.py)
+})
+#: Folders whose every test is an integration test.
+INTEGRATION_FOLDERS = ("browser", "clients")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``integration`` every test that uses a fixture of INTEGRATION_FIXTURES or lives in an integration
+    folder (tests that start a server or the CLI themselves carry ``@pytest.mark.integration``)."""
+    here = Path(__file__).parent
+    folders = [here / name for name in INTEGRATION_FOLDERS]
+    for item in items:
+        if INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ())) or any(
+                item.path.is_relative_to(folder) for folder in folders):
+            item.add_marker(pytest.mark.integration)
+
+
 @pytest.fixture(scope="session")
 def project_dir() -> Path:
     return PROJECT_DIR

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import doctest
 import importlib.util
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 import cstograph.namespaces as ns
 from cstograph.namespaces import (
     CST,
+    ID,
     OWL,
     PREFIXES,
     RDFS,
@@ -30,6 +32,7 @@ from cstograph.namespaces import (
     rdflib_term,
     sparql_prefixes,
     to_ox,
+    turtle_prefixes,
 )
 
 from .conftest import PROJECT_DIR
@@ -133,12 +136,26 @@ def test_sparql_prefixes_declare_the_table() -> None:
     assert everything.count("PREFIX ") == len(PREFIXES)
 
 
+def test_turtle_prefixes_declare_the_table() -> None:
+    text = turtle_prefixes("cst", "state") + "state:ARM a cst:State .\n"
+    assert [(t.subject, t.object) for t in ox.parse(text, format=ox.RdfFormat.TURTLE)] == [
+        (to_ox(ID["state/ARM"]), to_ox(CST.State))]
+    everything = turtle_prefixes()
+    assert everything.count("@prefix ") == len(PREFIXES)
+    assert len(list(ox.parse(everything + "cst:a cst:b cst:c .", format=ox.RdfFormat.TURTLE))) == 1
+    with pytest.raises(KeyError):
+        turtle_prefixes("nope")
+    # the example in its docstring
+    examples = doctest.testmod(ns, report=False)
+    assert examples.attempted >= 1 and examples.failed == 0
+
+
 def test_all_is_the_public_surface() -> None:
     assert sorted(ns.__all__) == sorted([
         "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
         "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "RDF_TYPE",
         "SD", "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
-        "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
+        "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox", "turtle_prefixes",
     ])
     for name in ns.__all__:
         assert hasattr(ns, name), name

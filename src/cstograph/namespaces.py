@@ -36,7 +36,7 @@ __all__ = [
     "BASE", "CST", "DCTERMS", "ELI", "ERR", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "INSTANCE_TYPES",
     "ONTOLOGY_GRAPH", "ONTOLOGY_IRI", "ORG", "OWL", "P", "PQ", "PREFIXES", "PROV", "PS", "RDF", "RDFS", "RDF_TYPE",
     "SD", "SEM", "SH", "SHAPE", "SKOS", "VOID", "VOID_BASE", "WD", "WDT", "XSD", "bind_prefixes", "curie", "expand",
-    "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox",
+    "instance_namespace", "n3", "rdflib_term", "sparql_prefixes", "to_ox", "turtle_prefixes",
 ]
 
 BASE: Final = "https://w3id.org/cstograph/"
@@ -191,6 +191,17 @@ def sparql_prefixes(*prefixes: str) -> str:
     """``PREFIX`` lines for SPARQL written in Python, from :data:`PREFIXES` (all of them when none given)."""
     names: Iterable[str] = prefixes or PREFIXES
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in names)
+
+
+def turtle_prefixes(*prefixes: str) -> str:
+    """``@prefix`` lines for Turtle and TriG written in Python, from :data:`PREFIXES` (all when none given).
+
+    >>> print(turtle_prefixes("cst", "state"), end="")
+    @prefix cst: <https://w3id.org/cstograph/ontology#> .
+    @prefix state: <https://w3id.org/cstograph/id/state/> .
+    """
+    names: Iterable[str] = prefixes or PREFIXES
+    return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in names)
 
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal

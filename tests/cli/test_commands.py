@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from rdflib import URIRef
 
 from cstograph.cli import main
@@ -65,6 +66,7 @@ def test_turtle_syntax_error_names_file_line_column_and_keeps_last_good_build(
         [".lock", "current", good.name])  # closure/, validation/: caches keyed by their inputs; .lock: the build lock
 
 
+@pytest.mark.integration  # the CLI as a process
 def test_unknown_command_gets_usage_and_exit_2() -> None:
     proc = run_cli("frobnicate")
     assert proc.returncode == 2
@@ -72,6 +74,7 @@ def test_unknown_command_gets_usage_and_exit_2() -> None:
     assert "invalid choice" in proc.stderr
 
 
+@pytest.mark.integration  # the CLI as a process
 def test_unknown_option_gets_usage_and_exit_2() -> None:
     proc = run_cli("build", "--no-such-option")
     assert proc.returncode == 2

@@ -21,6 +21,8 @@ from cstograph.queries import load_queries
 
 from ..conftest import PROJECT_DIR, cstograph_command, start_server, stop_server
 
+pytestmark = pytest.mark.integration  # every test runs the CLI as a process
+
 BAD_TURTLE = '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "unterminated .\n'
 
 

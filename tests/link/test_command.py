@@ -16,7 +16,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from cstograph.config import Settings
 from cstograph.errors import InputError
 from cstograph.link import LINKSET_FILE, fetch_wikidata, link, linkset_text, load_reference
-from cstograph.namespaces import PROV, VOID_BASE
+from cstograph.namespaces import PROV, VOID_BASE, sparql_prefixes
 from tests.conftest import FIXTURES, PROJECT_DIR, cstograph_command
 
 EXPORT = FIXTURES / "wikidata-export.ttl"
@@ -75,17 +75,14 @@ def test_link_writes_the_link_set_with_method_and_date(project_copy: Path) -> No
     out = project_copy / "data" / "links" / "linkset.ttl"
     store = ox.Store()
     store.load(path=str(out), format=ox.RdfFormat.TURTLE)
-    rows = list(store.query("""
-        PREFIX void: <http://rdfs.org/ns/void#> PREFIX dcterms: <http://purl.org/dc/terms/>
-        PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    rows = list(store.query(sparql_prefixes("void", "dcterms", "prov", "rdfs") + """
         SELECT ?ls ?created ?method ?n WHERE {
           ?ls a void:Linkset ; dcterms:created ?created ; dcterms:description ?method ; void:triples ?n ;
               prov:wasGeneratedBy ?act ; rdfs:label ?en . FILTER(LANG(?en) = "en") }"""))
     by_name = {r["ls"].value.rsplit("-", 1)[-1]: r for r in rows}
     assert {"wikidata", "iso3166", "atop"} <= set(by_name)
     assert all(r["created"].value == "2026-01-02" for r in rows)
-    records = list(store.query("""
-        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX dcterms: <http://purl.org/dc/terms/>
+    records = list(store.query(sparql_prefixes("rdf", "dcterms") + """
         SELECT ?o ?created WHERE { ?st a rdf:Statement ; rdf:subject <https://w3id.org/cstograph/id/state/ARM> ;
           rdf:predicate <http://www.w3.org/2004/02/skos/core#exactMatch> ;
           rdf:object ?o ; dcterms:created ?created }"""))

@@ -13,7 +13,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cstograph import inferred_triples
 from cstograph.load import load_graph
-from cstograph.namespaces import CST, ID
+from cstograph.namespaces import CST, ID, turtle_prefixes
 
 from ..conftest import PROJECT_DIR
 
@@ -102,13 +102,7 @@ OLD_ALIGNMENTS = [
 
 def test_the_old_alignments_would_be_caught() -> None:
     """All at once (one reasoning run with them, one without): each old alignment mis-types its data."""
-    prefixes = """@prefix cst: <https://w3id.org/cstograph/ontology#> . @prefix org: <http://www.w3.org/ns/org#> .
-        @prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> . @prefix prov: <http://www.w3.org/ns/prov#> .
-        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-        @prefix state: <https://w3id.org/cstograph/id/state/> . @prefix post: <https://w3id.org/cstograph/id/post/> .
-        @prefix event: <https://w3id.org/cstograph/id/event/> . @prefix place: <https://w3id.org/cstograph/id/place/> .
-        @prefix organization: <https://w3id.org/cstograph/id/organization/> .
-        """
+    prefixes = turtle_prefixes("cst", "org", "sem", "prov", "rdfs", "state", "post", "event", "place", "organization")
     tbox = Graph()
     for t in schema():
         tbox.add(t)

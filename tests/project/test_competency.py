@@ -43,6 +43,8 @@ from ..conftest import PROJECT_DIR, SHARED_DIR
 
 COMPETENCY = PROJECT_DIR / "queries" / "competency"
 FILES = sorted(COMPETENCY.glob("*.rq"))
+#: Every query file of the project: examples, checks, exports, competency questions.
+ALL_QUERIES = sorted((PROJECT_DIR / "queries").rglob("*.rq"))
 SEEDS = {f"source:seed-{n}" for n in ("000", "002", "003", "004")}
 
 #: a cell: ("iri", IRI) | ("literal", lexical form) | None (unbound)
@@ -112,16 +114,26 @@ def test_every_seed_has_competency_questions() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_competency_file_is_well_formed(path: Path) -> None:
-    """Headers present, an expectation to compare with, and PREFIX lines taken from the one prefix table."""
+    """Headers present, an expectation to compare with, and PREFIX lines (each the table's: checked for every
+    query file below)."""
     named = parse_query_file(path)
     assert re.fullmatch(r"\d{3}-[a-z0-9-]+", path.stem), path.name
     assert named.summary.endswith("?"), "a summary is the question"
     assert len(named.header("source")) == 1, "one #+ source:"
     assert named.header("expect"), "no #+ expect: lines"
-    declared = _PREFIX_LINE.findall(named.text)
-    assert declared, "the file declares the prefixes it uses"
-    for prefix, iri in declared:
+    assert _PREFIX_LINE.findall(named.text), "the file declares the prefixes it uses"
+
+
+@pytest.mark.parametrize("path", ALL_QUERIES, ids=lambda p: str(p.relative_to(PROJECT_DIR / "queries")))
+def test_query_file_prefixes_are_the_tables(path: Path) -> None:
+    """Every ``queries/**/*.rq`` declares each prefix as the project's one prefix table does."""
+    for prefix, iri in _PREFIX_LINE.findall(path.read_text(encoding="utf-8")):
         assert prefix in PREFIXES and iri == str(PREFIXES[prefix]), f"PREFIX {prefix}: <{iri}> is not the table's"
+
+
+def test_every_query_file_is_checked() -> None:
+    groups = {p.relative_to(PROJECT_DIR / "queries").parts[0] for p in ALL_QUERIES}
+    assert groups >= {"examples", "checks", "competency", "export"} and set(FILES) <= set(ALL_QUERIES)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

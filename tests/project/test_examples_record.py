@@ -14,13 +14,13 @@ import pytest
 from cstograph.queries import parse_query_file
 from cstograph.store import GraphStore
 
-from .._golden import PREFIXES, QUERIES, GoldenSet
+from .._golden import QUERIES, GoldenSet
 
 RECORD_QUERIES = ("01-treaty-signatories", "02-members-on-date", "03-membership-history",
                   "04-articles-obligations-on-date", "08-secretaries-general", "09-organization-bodies")
 
 
-RECORD = GoldenSet(RECORD_QUERIES, PREFIXES)
+RECORD = GoldenSet(RECORD_QUERIES)
 
 
 def test_every_record_query_has_a_golden_file_and_a_summary() -> None:

@@ -35,6 +35,7 @@ def synth(n: int) -> Graph:
 
 
 # --- fast engine == owlrl --------------------------------------------------------------------------------
+@pytest.mark.integration  # the whole project's data, reasoned twice
 @pytest.mark.slow  # owlrl on the real data takes ≈ 20 s; the synthetic data below proves the same by default
 def test_fast_engine_equals_owlrl_on_real_data(session_settings: Settings) -> None:
     graphs = list(asserted_sources(session_settings).graphs())

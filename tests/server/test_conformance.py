@@ -13,6 +13,8 @@ import pytest
 
 from ..conftest import start_server, stop_server
 
+pytestmark = pytest.mark.integration  # a real server process and the harness as a process
+
 SERVER_TIMEOUT = 2  # seconds: the server's query time limit, and what the harness expects
 
 

@@ -20,17 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from cstograph import namespaces
+from cstograph.namespaces import sparql_prefixes
 from tests.conftest import FIXTURES, PROJECT_DIR, Canary, RunningServer, free_port, start_server, stop_server
 
-ID = "https://w3id.org/cstograph/id/"
-PREFIXES = """PREFIX cst: <https://w3id.org/cstograph/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-PREFIX p: <http://www.wikidata.org/prop/>
-PREFIX ps: <http://www.wikidata.org/prop/statement/>
-"""
+ID = str(namespaces.ID)
+PREFIXES = sparql_prefixes("cst", "skos", "rdfs", "wd", "wdt", "p", "ps")
 
 
 @dataclass

@@ -17,27 +17,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from cstograph.namespaces import BASE, sparql_prefixes, turtle_prefixes
 from cstograph.store import GraphStore
 from tests.conftest import RunningServer, start_server, stop_server
 
-B = "https://w3id.org/cstograph/"
+B = BASE
 SVG = "{http://www.w3.org/2000/svg}"
 
-FIXTURE_TRIG = """
-@prefix cst: <https://w3id.org/cstograph/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix state: <https://w3id.org/cstograph/id/state/> .
-@prefix organization: <https://w3id.org/cstograph/id/organization/> .
-@prefix treaty: <https://w3id.org/cstograph/id/treaty/> .
-@prefix article: <https://w3id.org/cstograph/id/article/> .
-@prefix version: <https://w3id.org/cstograph/id/article-version/> .
-@prefix obligation: <https://w3id.org/cstograph/id/obligation/> .
-@prefix membership: <https://w3id.org/cstograph/id/membership/> .
-@prefix event: <https://w3id.org/cstograph/id/event/> .
-@prefix source: <https://w3id.org/cstograph/id/source/> .
+FIXTURE_TRIG = turtle_prefixes("cst", "rdfs", "owl", "skos", "xsd", "state", "organization", "treaty", "article",
+                               "version", "obligation", "membership", "event", "source") + """
 
 <https://w3id.org/cstograph/graph/dataset> {
   <https://w3id.org/cstograph/void#cstograph> a <http://rdfs.org/ns/void#Dataset> ;
@@ -357,7 +345,7 @@ def test_void_describes_statistics_endpoint_and_dumps(fixture_server: RunningSer
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")
     store = ox.Store()
     store.load(body, format=ox.RdfFormat.TURTLE)
-    q = """PREFIX void: <http://rdfs.org/ns/void#>
+    q = sparql_prefixes("void") + """
     SELECT ?triples ?endpoint ?ex WHERE { ?d a void:Dataset ; void:triples ?triples ; void:sparqlEndpoint ?endpoint ;
       void:exampleResource ?ex ; void:dataDump ?dump . FILTER(STRENDS(STR(?dump), ".nq")) }"""
     rows = list(store.query(q))
@@ -365,11 +353,10 @@ def test_void_describes_statistics_endpoint_and_dumps(fixture_server: RunningSer
     assert rows and int(rows[0]["triples"].value) == served
     assert rows[0]["endpoint"].value == fixture_server.url + "/sparql"
     assert B + "id/state/ARM" in {r["ex"].value for r in rows}
-    per_graph = list(store.query("""PREFIX void: <http://rdfs.org/ns/void#>
-      PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+    per_graph = list(store.query(sparql_prefixes("void", "sd") + """
       SELECT ?g ?n WHERE { ?s sd:name ?g ; void:triples ?n }"""))
     assert {r["g"].value for r in per_graph} >= {B + "graph/inferred", B + "graph/states"}
-    linksets = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> "
+    linksets = list(store.query(sparql_prefixes("void") +
                                 "SELECT ?t WHERE { ?l a void:Linkset ; void:objectsTarget ?t }"))
     assert [r["t"].value for r in linksets] == ["http://www.wikidata.org/"]
     # JSON-LD by conneg.
@@ -417,6 +404,7 @@ def test_real_void_counts_match_the_build(live_server: RunningServer, built: obj
     assert int(rows[0]["n"].value) == manifest["triples"]
 
 
+@pytest.mark.integration  # a real server process (start_server)
 def test_public_url_and_iri_base_flags(tmp_path: Path) -> None:
     """`serve --public-url` is what VoID advertises; `--iri-base` is what request paths map onto."""
     data = tmp_path / "fixture.trig"
@@ -427,7 +415,7 @@ def test_public_url_and_iri_base_flags(tmp_path: Path) -> None:
         _, _, body = get(server.url + "/.well-known/void")
         store = ox.Store()
         store.load(body, format=ox.RdfFormat.TURTLE)
-        rows = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> SELECT ?e ?d WHERE { "
+        rows = list(store.query(sparql_prefixes("void") + "SELECT ?e ?d WHERE { "
                                 "?s void:sparqlEndpoint ?e ; void:dataDump ?d }"))
         assert {r["e"].value for r in rows} == {"https://kg.example.org/sparql"}
         assert all(r["d"].value.startswith("https://kg.example.org/dumps/") for r in rows)

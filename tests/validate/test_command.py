@@ -65,6 +65,7 @@ def test_additions_alone_and_good_additions(capsys: pytest.CaptureFixture[str]) 
     assert "showing the results that involve" in text
 
 
+@pytest.mark.integration  # the CLI as a process
 def test_malformed_file_exits_2_naming_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "mine.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "unterminated .\n')

@@ -15,7 +15,7 @@ import pytest
 from rdflib import URIRef
 
 from cstograph.load import load_graph, new_dataset
-from cstograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, SHAPE, rdflib_term
+from cstograph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, SH, SHAPE, rdflib_term, turtle_prefixes
 from cstograph.server.jobs import POSTED_GRAPH, ValidationJob, validation_handler
 from cstograph.server.sandbox import Frame
 from cstograph.store import GraphStore
@@ -26,13 +26,7 @@ from ..conftest import FIXTURES, PROJECT_DIR
 VALIDATE = FIXTURES / "validate"
 POSTED = URIRef(POSTED_GRAPH)
 SOURCES = {POSTED: "posted data"}
-PREFIXES = """@prefix cst: <https://w3id.org/cstograph/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix state: <https://w3id.org/cstograph/id/state/> .
-@prefix membership: <https://w3id.org/cstograph/id/membership/> .
-@prefix organization: <https://w3id.org/cstograph/id/organization/> .
-"""
+PREFIXES = turtle_prefixes("cst", "rdfs", "xsd", "state", "membership", "organization")
 #: name → (Turtle, the (shape, focus node) pairs the report must show)
 DOCUMENTS: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "valid": ((VALIDATE / "good-person.ttl").read_text(encoding="utf-8"), set()),
