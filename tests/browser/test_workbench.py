@@ -22,13 +22,13 @@ from typing import Any
 
 import pytest
 
+from cstograph.namespaces import sparql_prefixes
 from tests.conftest import RunningServer
 
 from .conftest import screenshot
 
 MEMBERS = "examples/02-members-on-date"
-LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?thing ?label WHERE { ?thing rdfs:label ?label FILTER(lang(?label) = "en") }"""
+LABELS = sparql_prefixes("rdfs") + 'SELECT ?thing ?label WHERE { ?thing rdfs:label ?label FILTER(lang(?label) = "en") }'
 
 
 def open_query_page(page: Any, site: RunningServer, suffix: str = "") -> None:

@@ -20,15 +20,15 @@ from typing import Any
 
 import pytest
 
+from cstograph.namespaces import sparql_prefixes
 from tests.conftest import RunningServer, free_port
 
 from .conftest import screenshot
 
 HERE = Path(__file__).resolve().parent
 BUNDLE = HERE.parent / "clients" / "node_modules" / "@zazuko" / "yasgui" / "build"
-STATES = """PREFIX cst: <https://w3id.org/cstograph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?state ?label WHERE { ?state a cst:State ; rdfs:label ?label FILTER(lang(?label) = "en") } ORDER BY ?label"""
+STATES = sparql_prefixes("cst", "rdfs") + (
+    'SELECT ?state ?label WHERE { ?state a cst:State ; rdfs:label ?label FILTER(lang(?label) = "en") } ORDER BY ?label')
 
 
 @pytest.fixture(scope="module")

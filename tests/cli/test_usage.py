@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cstograph.namespaces import sparql_prefixes
 from cstograph.pipeline import DATASET_NQ, BuildResult
 from cstograph.queries import load_queries
 
@@ -114,7 +115,7 @@ def test_did_you_mean_names_only_a_close_query(data: str, name: str, meant: str 
 def test_a_plain_rq_file_runs_without_headers(data: str, tmp_path: Path) -> None:
     """A ``.rq`` file of one's own needs no ``#+ summary:`` (the project's named queries do)."""
     mine = tmp_path / "my.rq"
-    mine.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    mine.write_text(sparql_prefixes("rdfs") +
                     "SELECT ?label WHERE { <https://w3id.org/cstograph/id/state/ARM> rdfs:label ?label "
                     'FILTER(lang(?label) = "en") }\n', encoding="utf-8")
     proc = cli("query", str(mine), "--data", data, "--format", "csv")
