@@ -19,6 +19,7 @@ from cstograph.errors import (
     RDFSyntaxError,
     ValidationFailed,
 )
+from cstograph.namespaces import turtle_prefixes
 
 
 def test_the_tree() -> None:
@@ -48,7 +49,7 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project of two classes declared disjoint and one resource in both (a clash), and some queries."""
     (tmp_path / "ontology").mkdir()
     (tmp_path / "ontology" / "cstograph.ttl").write_text(
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        turtle_prefixes("owl") +
         "<urn:x:A> a owl:Class ; owl:disjointWith <urn:x:B> .\n<urn:x:B> a owl:Class .\n")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "x.ttl").write_text("<urn:x:a> a <urn:x:A> , <urn:x:B> .\n")

@@ -16,7 +16,7 @@ from cstograph.cli import main
 from cstograph.config import Settings
 from cstograph.errors import InconsistencyError
 from cstograph.load import load_graph
-from cstograph.namespaces import INFERRED_GRAPH
+from cstograph.namespaces import INFERRED_GRAPH, OWL, RDF, turtle_prefixes
 from cstograph.pipeline import DATASET_NQ, MANIFEST, asserted_sources, build
 from cstograph.reason import explain, fast_path_obstacles, profile_warnings, read_nquads, reason
 
@@ -54,16 +54,15 @@ def test_fast_engine_equals_owlrl_on_synthetic_data() -> None:
 
 def test_fast_engine_falls_back_to_owlrl_for_functional_properties() -> None:
     g = load_graph([HERE / "functional-violation.ttl"])
-    assert "http://www.w3.org/2002/07/owl#sameAs" not in fast_path_obstacles(g)  # type: ignore[arg-type]
+    assert str(OWL.sameAs) not in fast_path_obstacles(g)  # type: ignore[arg-type]
     assert any("FunctionalProperty" in o for o in fast_path_obstacles(g))  # type: ignore[arg-type]
 
 
 def test_inferred_graph_drops_trivial_triples(session_settings: Settings) -> None:
     inferred = reason(list(asserted_sources(session_settings).graphs())).inferred
-    owl, rdf = "http://www.w3.org/2002/07/owl#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-    assert not [t for t in inferred if str(t[1]) == owl + "sameAs"]
-    assert not [t for t in inferred if str(t[1]) == rdf + "type" and str(t[2]) == owl + "Thing"]
-    assert not [t for t in inferred if str(t[0]).startswith(owl)]
+    assert not [t for t in inferred if str(t[1]) == str(OWL.sameAs)]
+    assert not [t for t in inferred if str(t[1]) == str(RDF.type) and str(t[2]) == str(OWL.Thing)]
+    assert not [t for t in inferred if str(t[0]).startswith(str(OWL))]
 
 
 # --- clashes ---------------------------------------------------------------------------------------------
@@ -150,7 +149,7 @@ def test_closure_is_reused_when_only_shapes_change(project_copy: Path, tmp_path:
     shutil.rmtree(shapes)
     shapes.mkdir()
     shape = shapes / "tiny.ttl"
-    shape.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+    shape.write_text(turtle_prefixes("sh") +
                      "<urn:x:Shape> a sh:NodeShape ; sh:targetNode <urn:x:nothing> .\n")
     settings = Settings.discover(project_dir=project_copy, build_dir=tmp_path / "build")
     first = build(settings)

@@ -8,16 +8,15 @@ import owlrl
 import pytest
 from rdflib import Graph, Namespace
 
-from cstograph.namespaces import OWL, RDF, RDFS
+from cstograph.namespaces import OWL, RDF, RDFS, turtle_prefixes
 from cstograph.reason import Schema, is_schema_triple
 
 EX = Namespace("http://example.org/")
 
 
 def tbox() -> Graph:
-    return Graph().parse(format="turtle", data="""
-        @prefix ex: <http://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    return Graph().parse(format="turtle", data=turtle_prefixes("rdfs", "owl") + """
+        @prefix ex: <http://example.org/> .
         ex:A rdfs:subClassOf ex:B . ex:B owl:equivalentClass ex:C .
         ex:p rdfs:subPropertyOf ex:q ; rdfs:domain ex:A ; owl:inverseOf ex:r .
         ex:chain owl:propertyChainAxiom ( ex:p ex:s ) .

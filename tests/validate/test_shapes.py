@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cstograph.config import Settings
 from cstograph.load import load_graph
-from cstograph.namespaces import CST, SH, SHAPE
+from cstograph.namespaces import CST, SH, SHAPE, turtle_prefixes
 from cstograph.pipeline import asserted_sources
 from cstograph.validate import validate_dataset, validate_graph
 
@@ -123,7 +123,7 @@ def test_shapes_conform_to_shacl_shacl() -> None:
 
 def test_meta_validation_catches_a_broken_shape() -> None:
     broken = Graph()
-    broken.parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    broken.parse(data=turtle_prefixes("sh") + """@prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount "one" ] .""", format="turtle")
     conforms, _, _ = meta_validate(broken, inference="none")
     assert not conforms
@@ -158,7 +158,7 @@ def test_every_class_with_instances_has_a_named_node_shape() -> None:
     onto = ontology()
     targeted = set(shapes().objects(None, SH.targetClass))
     used = {o for g in ds.graphs() for o in g.objects(None, RDF.type)
-            if isinstance(o, URIRef) and str(o).startswith("https://w3id.org/cstograph/ontology#")
+            if isinstance(o, URIRef) and str(o).startswith(str(CST))
             and (o, RDF.type, OWL.Class) in onto}
     uncovered = sorted(c for c in used if not ({c, *onto.transitive_objects(c, RDFS.subClassOf)} & targeted))
     assert uncovered == []
@@ -173,8 +173,7 @@ def test_every_class_with_instances_has_a_named_node_shape() -> None:
 
 def test_blank_focus_nodes_are_checked_too() -> None:
     """A shape whose focus nodes include a blank node is left to pySHACL (VALUES cannot bind blank nodes)."""
-    data = Graph().parse(format="turtle", data="""
-        @prefix cst: <https://w3id.org/cstograph/ontology#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    data = Graph().parse(format="turtle", data=turtle_prefixes("cst", "xsd") + """
         [] a cst:Membership ; cst:startDate "2005-01-01"^^xsd:date ; cst:endDate "2004-01-01"^^xsd:date .""")
     outcome = validate_graph(data, shapes(), ontology=ontology())
     assert [r for r in outcome.results if r.source_shape == SHAPE.SpanEndsAfterStartShape

@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, Namespace
 
 from cstograph.errors import InputError
 from cstograph.load import load_graph
-from cstograph.namespaces import SH
+from cstograph.namespaces import SH, turtle_prefixes
 from cstograph.validate import ValidationOutcome, validate_graph
 
 from ..conftest import FIXTURES
@@ -56,8 +56,8 @@ def test_results_are_in_the_report_graph(fast: ValidationOutcome) -> None:
 
 
 def test_a_constraint_that_does_not_project_this_is_an_input_error() -> None:
-    shapes = Graph().parse(format="turtle", data="""
-        @prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
+    shapes = Graph().parse(format="turtle", data=turtle_prefixes("sh") + """
+        @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetNode ex:a1 ;
             sh:sparql [ sh:select "SELECT ?value WHERE { $this <http://example.org/balance> ?value }" ] .""")
     with pytest.raises(InputError, match="must project"):
@@ -65,8 +65,8 @@ def test_a_constraint_that_does_not_project_this_is_an_input_error() -> None:
 
 
 def test_a_constraint_that_does_not_parse_is_an_input_error() -> None:
-    shapes = Graph().parse(format="turtle", data="""
-        @prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
+    shapes = Graph().parse(format="turtle", data=turtle_prefixes("sh") + """
+        @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetNode ex:a1 ; sh:sparql [ sh:select "SELECT $this WHERE { $this" ] .""")
     with pytest.raises(InputError, match="does not parse"):
         validate_graph(load_graph([DATA]), shapes)
