@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from cstograph.load import load_graph
 from cstograph.namespaces import CST, ID, sparql_prefixes
@@ -22,7 +22,6 @@ from .._record import part, record_text
 from ..conftest import PROJECT_DIR, SHARED_DIR
 
 DATA = PROJECT_DIR / "data"
-DCTERMS = "http://purl.org/dc/terms/"
 
 
 def iri(kind: str, slug: str) -> URIRef:
@@ -230,14 +229,14 @@ def test_error5_crdf_as_the_source_names_it_and_not_a_csto_body_before_the_csto(
 
 def test_error5_no_unsourced_descriptions(data: Graph) -> None:
     azattyk = iri("organization", "radio-azattyk")
-    assert "RFE/RL" not in " ".join(str(d) for d in data.objects(azattyk, URIRef(DCTERMS + "description")))
+    assert "RFE/RL" not in " ".join(str(d) for d in data.objects(azattyk, DCTERMS.description))
     assert data.value(iri("person", "andrey-serdyukov"), CST.citizenOf) is None
 
 
 def test_error5_seed_002_date_is_its_year_not_its_received_date(data: Graph) -> None:
     seed = SOURCE("seed-002")
-    assert str(data.value(seed, URIRef(DCTERMS + "date"))) == "2018"
-    assert str(data.value(seed, URIRef(DCTERMS + "dateSubmitted"))) == "2018-11-01"
+    assert str(data.value(seed, DCTERMS.date)) == "2018"
+    assert str(data.value(seed, DCTERMS.dateSubmitted)) == "2018-11-01"
 
 
 def test_error5_posts_cite_a_quote_that_names_them(data: Graph) -> None:
@@ -324,7 +323,7 @@ def test_error7_translated_titles_are_marked_as_translations(data: Graph) -> Non
     works = [w for w in data.subjects(RDF.type, CST.CitedWork) if data.value(w, CST.referenceNumber) is not None]
     for work in works:
         ru = [x for x in data.objects(work, RDFS.label) if x.language == "ru"]
-        original = {str(x) for x in data.objects(work, URIRef(DCTERMS + "title")) if x.language == "ru"}
+        original = {str(x) for x in data.objects(work, DCTERMS.title) if x.language == "ru"}
         translated = {str(x) for x in data.objects(work, CST.titleTranslation) if x.language == "ru"}
         for label in ru:
             if str(label) in original:
@@ -339,14 +338,12 @@ def test_error7_seed_000_references_in_russian_are_not_given_russian_original_ti
     for work in data.subjects(RDF.type, CST.CitedWork):
         printed = str(data.value(work, CST.bibliographicCitation) or "")
         if "(In Russian)" in printed:
-            assert not [x for x in data.objects(work, URIRef(DCTERMS + "title")) if x.language == "ru"], work
-            assert str(data.value(work, URIRef(DCTERMS + "language"))) == "ru", work
+            assert not [x for x in data.objects(work, DCTERMS.title) if x.language == "ru"], work
+            assert str(data.value(work, DCTERMS.language)) == "ru", work
 
 
 # ----------------------------------------------------------------------------- parties of every agreement
-PARTIES_OF_2010_PROTOCOLS = """
-PREFIX cst: <https://w3id.org/cstograph/ontology#>
-SELECT ?protocol ?state WHERE {
+PARTIES_OF_2010_PROTOCOLS = sparql_prefixes("cst") + """SELECT ?protocol ?state WHERE {
   ?protocol a cst:Protocol ; cst:signingDate ?d ; cst:bindsPartiesOf ?doc .
   FILTER (YEAR(?d) = 2010)
   { ?m cst:memberOf ?doc } UNION { ?org cst:constitutedBy ?doc . ?m cst:memberOf ?org }

@@ -11,6 +11,8 @@ import json
 
 from hypothesis import strategies as st
 
+from cstograph.namespaces import sparql_prefixes, turtle_prefixes
+
 #: Where the generated SERVICE clauses, FROM clauses and contexts point (replaced by the canary's URL).
 CANARY = "http://canary.invalid"
 
@@ -31,9 +33,7 @@ TERMS = VARS | IRIS | LITERALS | st.just("[]") | st.just("_:b1")
 _SERVICE_KEYWORD = st.sampled_from(["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "service#x\n", "SERVICE\t"])
 _SERVICE_TARGET = st.sampled_from([f"<{CANARY}/q>", f"<{CANARY}/q>", "canary:q", "canary:", "?svc",
                                    "<" + "".join(f"\\u{ord(c):04X}" for c in CANARY) + "/q>"])
-PROLOGUE = st.just("PREFIX cst: <https://w3id.org/cstograph/ontology#>\n"
-                   "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                   f"PREFIX canary: <{CANARY}/>\n")
+PROLOGUE = st.just(sparql_prefixes("cst", "rdfs") + f"PREFIX canary: <{CANARY}/>\n")
 
 
 def _expressions(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -212,7 +212,7 @@ _MALICIOUS = st.sampled_from([
                               '<rdf:Description rdf:about="http://a"><rdf:value>&i;</rdf:value></rdf:Description>'
                               "</rdf:RDF>"),
     ("application/rdf+xml", "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>" + "<a>" * 5000),
-    ("text/turtle", "@prefix owl: <http://www.w3.org/2002/07/owl#> . "
+    ("text/turtle", turtle_prefixes("owl") +
                     f"<{CANARY}/o> owl:imports <{CANARY}/i.ttl> , <file:///etc/passwd> ."),
     ("text/turtle", "<http://a> <http://b> " + "[ <http://b> " * 5000 + "1" + " ]" * 5000 + " ."),
     ("text/turtle", "<http://a> <http://b> " + "(" * 5000 + "1" + ")" * 5000 + " ."),

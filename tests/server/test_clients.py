@@ -18,6 +18,8 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from cstograph.namespaces import RDF, XSD, sparql_prefixes
+
 from ..conftest import (
     PROJECT_DIR,
     RunningServer,
@@ -263,8 +265,8 @@ def test_a_query_editor_on_another_origin_can_query(server: RunningServer) -> No
 
 # --- Comunica (Node; tests/clients/, a test-only package installed by scripts/test) -------------------------
 CLIENTS = Path(__file__).resolve().parents[1] / "clients"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = str(XSD.string)
+LANG_STRING = str(RDF.langString)
 Cell = tuple[str, str, str, str]  # termType, value, language, datatype (a blank node's label is not kept)
 
 
@@ -346,9 +348,8 @@ def assert_same_graph(got: dict[str, Any], sparql_url: str, construct: str) -> N
         (cell(t.subject), cell(t.predicate), cell(t.object)) for t in triples)
 
 
-LABELS_OF_STATES = """PREFIX cst: <https://w3id.org/cstograph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a cst:State ; rdfs:label ?l }"""
+LABELS_OF_STATES = sparql_prefixes("cst", "rdfs") + (
+    "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a cst:State ; rdfs:label ?l }")
 ASKS = {"""ASK { <https://w3id.org/cstograph/id/state/ARM> ?p ?o }""": True,
         """ASK { <https://w3id.org/cstograph/id/state/XXX> ?p ?o }""": False}
 

@@ -398,7 +398,7 @@ def test_real_timeline_has_the_founding_states(live_server: RunningServer) -> No
 def test_real_void_counts_match_the_build(live_server: RunningServer, built: object) -> None:
     store = ox.Store()
     store.load(get(live_server.url + "/.well-known/void")[2], format=ox.RdfFormat.TURTLE)
-    rows = list(store.query("PREFIX void: <http://rdfs.org/ns/void#> "
+    rows = list(store.query(sparql_prefixes("void") +
                             "SELECT ?n WHERE { ?d void:sparqlEndpoint ?e ; void:triples ?n }"))
     manifest = built.manifest  # type: ignore[attr-defined]
     assert int(rows[0]["n"].value) == manifest["triples"]

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from cstograph.namespaces import turtle_prefixes
+
 from ..conftest import Canary, RunningServer, server_processes, start_server, stop_server
 from .conftest import REQUEST_TIMEOUT, TIMEOUT, Reply, query, request
 
@@ -227,8 +229,7 @@ def test_runaways_are_stopped_and_cheap_queries_keep_answering(hostile_server: R
 
 def _people(n: int) -> bytes:
     """A Turtle document of ``n`` people (a second or two of validation per thousand)."""
-    return ("@prefix cst: <https://w3id.org/cstograph/ontology#> .\n"
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + "".join(
+    return (turtle_prefixes("cst", "rdfs") + "".join(
                 f'<urn:x:p{i}> a cst:Person ; rdfs:label "P {i}"@en ; '
                 f"cst:citizenOf <https://w3id.org/cstograph/id/state/ARM> .\n" for i in range(n))).encode()
 
@@ -316,7 +317,7 @@ POSTED = [
                             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
                             '<rdf:Description rdf:about="http://a"><rdf:value>&e;</rdf:value></rdf:Description>'
                             '</rdf:RDF>'),
-    ("text/turtle", "@prefix owl: <http://www.w3.org/2002/07/owl#> . <{u}/o> owl:imports <{u}/imported.ttl> ."),
+    ("text/turtle", turtle_prefixes("owl") + "<{u}/o> owl:imports <{u}/imported.ttl> ."),
 ]
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from cstograph.namespaces import sparql_prefixes
 from cstograph.pipeline import BuildResult
 from cstograph.snapshot import FOLDER, RESULT_FORMATS, Snapshot
 from cstograph.store import GraphStore, named_substitutions
@@ -116,7 +117,7 @@ def test_void_statistics_come_from_the_snapshot(replicas: tuple[RunningServer, R
     store = ox.Store()
     store.load(request(first, "GET", "/.well-known/void", headers={"Accept": "text/turtle"}).body,
                format=ox.RdfFormat.TURTLE)
-    (row,) = store.query("PREFIX void: <http://rdfs.org/ns/void#> SELECT ?n WHERE { "
+    (row,) = store.query(sparql_prefixes("void") + "SELECT ?n WHERE { "
                          "<https://w3id.org/cstograph/void#cstograph> void:triples ?n }")
     served = sum(1 for line in (built.path / "dataset.nq").read_bytes().splitlines() if line.strip())
     assert int(row["n"].value) == served

@@ -19,7 +19,7 @@ import pytest
 
 from cstograph.cli import main
 from cstograph.config import Settings
-from cstograph.namespaces import GRAPH
+from cstograph.namespaces import GRAPH, sparql_prefixes
 from cstograph.pipeline import BuildResult
 from cstograph.queries import load_queries
 from cstograph.store import GraphStore, RemoteStore, StoreLocation, named_substitutions
@@ -320,7 +320,7 @@ def test_the_front_applies_its_caps_to_passed_answers(published: Server, tmp_pat
                           global_args=["--build-dir", str(tmp_path / "no-build")])
     try:
         states = "SELECT ?s ?l WHERE { ?s a <https://w3id.org/cstograph/ontology#State> ; rdfs:label ?l }"
-        prologue = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        prologue = sparql_prefixes("rdfs")
         for media_type in RESULT_TYPES.values():
             status, _, body = _post(server.sparql, [("query", prologue + states)], media_type)
             assert status == 422 and b"limit of 2 rows" in body, (media_type, body[:300])
