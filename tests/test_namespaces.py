@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import doctest
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -219,3 +220,43 @@ def test_no_vocabulary_iri_outside_the_vocabulary_module() -> None:
     found = [hit for path in sorted(SRC.rglob("*.py")) if path not in VOCABULARY_FILES
              for hit in hard_coded_iris(path)]
     assert not found, "vocabulary IRIs written outside namespaces.py:\n" + "\n".join(found)
+
+
+# --- one prefix table in the tests too: no PREFIX / @prefix line written by hand for a namespace of PREFIXES ------
+TESTS = PROJECT_DIR / "tests"
+_DECLARATION = re.compile(r"(@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
+#: Where the hand-written declaration is the point: ``(file, prefix)``.
+HAND_WRITTEN_PREFIXES = frozenset({
+    # what the query page's completion inserts into the editor, checked character for character
+    ("tests/browser/test_workbench.py", "state"), ("tests/browser/test_workbench.py", "cst"),
+    # the IRI guard's own sample: an IRI inside an f-string's PREFIX line must be found
+    ("tests/test_namespaces.py", "x"),
+})
+
+
+def hand_written_prefixes(path: Path, root: Path = PROJECT_DIR) -> list[str]:
+    """``file:line: declaration`` for every ``PREFIX name: <iri>`` or ``@prefix name: <iri>`` in ``path`` whose
+    IRI is a namespace of :data:`PREFIXES` (``sparql_prefixes``/``turtle_prefixes`` write those)."""
+    namespaces = {str(v) for v in PREFIXES.values()}
+    text = path.read_text(encoding="utf-8")
+    name = path.relative_to(root).as_posix()
+    return [f"{name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}" for m in _DECLARATION.finditer(text)
+            if m.group(3) in namespaces and (name, m.group(2) or "") not in HAND_WRITTEN_PREFIXES]
+
+
+def test_the_prefix_guard_finds_declarations(tmp_path: Path) -> None:
+    rdfs, owl = str(RDFS), str(OWL)
+    (tmp_path / "m.py").write_text(f'Q = """prefix rdfs: <{rdfs}>\nSELECT * {{}}"""\n'
+                                   f'T = """@prefix ex: <http://example.org/> . @prefix o:\n  <{owl}> ."""\n'
+                                   f'U = "PREFIX : <{CST}>"  # the empty prefix too\n'
+                                   f'V = "PREFIX wd: <{WD}Q1>"  # not a namespace of the table\n', encoding="utf-8")
+    assert hand_written_prefixes(tmp_path / "m.py", tmp_path) == [
+        f"m.py:1: prefix rdfs: <{rdfs}>", f"m.py:3: @prefix o:\n  <{owl}>", f"m.py:5: PREFIX : <{CST}>"]
+
+
+def test_tests_take_prefix_declarations_from_the_table() -> None:
+    """Tests declare the table's prefixes with ``sparql_prefixes``/``turtle_prefixes`` (or name terms with the
+    namespaces, ``expand``), never by hand: one table for queries, tests, pages and serializers (issue 12)."""
+    found = [hit for path in sorted(TESTS.rglob("*.py")) if "node_modules" not in path.parts
+             for hit in hand_written_prefixes(path)]
+    assert not found, "PREFIX/@prefix written by hand for a namespace of PREFIXES:\n" + "\n".join(found)
