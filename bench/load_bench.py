@@ -84,7 +84,7 @@ local function escape(s)
 end
 request = function()
   counter = counter + 1
-  local text = queries[(counter % #queries) + 1] .. "\n# " .. tostring(counter) .. "-" .. tostring(math.random(1e9))
+  local text = queries[(counter % #queries) + 1] .. "\\n# " .. tostring(counter) .. "-" .. tostring(math.random(1e9))
   local headers = {{ ["Content-Type"] = "application/x-www-form-urlencoded",
                      ["Accept"] = "application/sparql-results+json" }}
   return wrk.format("POST", "/sparql", headers, "query=" .. escape(text))
@@ -120,8 +120,11 @@ def _ms(value: str, unit: str) -> float:
 
 
 def run_wrk(url: str, script: Path, *, clients: int, duration: float, threads: int = 2) -> WrkResult:
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{duration:g}s", "--latency", "--timeout", "10s",
-                          "-s", str(script), url], capture_output=True, text=True, check=True).stdout
+    run = subprocess.run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{duration:g}s", "--latency", "--timeout", "10s",
+                          "-s", str(script), url], capture_output=True, text=True, check=True)
+    if run.stderr.strip():  # a Lua error: wrk would go on with its default request (GET /), measuring another load
+        sys.exit(f"load_bench: wrk could not use {script}: {run.stderr.strip()}")
+    out = run.stdout
     result = WrkResult(raw=out)
     for label, attr in (("50%", "p50_ms"), ("99%", "p99_ms")):
         m = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s|m)\b", out)
