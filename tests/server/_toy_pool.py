@@ -48,7 +48,7 @@ def handle(frame: Frame) -> Frame:
         return Frame(Kind.OK, {"pid": os.getpid(), "size": len(buffer)})
     if do == "nice":  # the niceness of the job's own thread, once it has run long
         _burn(float(frame.header["seconds"]))  # type: ignore[arg-type]
-        return Frame(Kind.OK, {"nice": os.getpriority(os.PRIO_PROCESS, 0)})
+        return Frame(Kind.OK, {"nice": os.getpriority(os.PRIO_PROCESS, 0), "pid": os.getpid()})
     return Frame(Kind.REFUSED, {"status": 400, "message": f"unknown job {do!r}"})
 
 

@@ -124,6 +124,43 @@ def test_a_long_job_runs_at_lower_priority_and_its_slot_comes_back(pool: PoolCli
     assert _outcome(pool, 0.6) == "ok"  # the slot was released
 
 
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is a process that has not ended (a zombie has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_job_past_a_few_milliseconds_of_cpu_is_demoted_and_its_process_replaced(pool: PoolClient) -> None:
+    """Past ``demote_after`` (20 ms) of CPU, below ``slow_after``: the job runs on at nice 10 — below cheap
+    jobs and the serving workers, above long jobs — holds no slot, and its process (which cannot raise its
+    priority again) is replaced after answering."""
+    quick = pool.call({"do": "nice", "seconds": 0.005}, deadline=in_3s())
+    middle = pool.call({"do": "nice", "seconds": 0.12}, deadline=time.monotonic() + 10)
+    assert quick.header["nice"] == os.nice(0)
+    assert middle.header["nice"] == max(os.nice(0), 10)
+    deadline = time.monotonic() + 10
+    while _alive(int(middle.header["pid"])) and time.monotonic() < deadline:  # type: ignore[call-overload]
+        time.sleep(0.05)
+    assert not _alive(int(middle.header["pid"])), "the demoted job's process goes on"  # type: ignore[call-overload]
+    assert pool.call({"do": "echo"}, deadline=in_3s()).kind == Kind.OK
+
+
+def test_jobs_past_a_few_milliseconds_need_a_middle_slot(pool: PoolClient) -> None:
+    """One middle slot: of two jobs that each need 0.15 s of CPU at once, one runs (demoted), the other is
+    stopped as busy once it has used 20 ms — so clients sending many such jobs hold few processes."""
+    outcomes: list[str] = []
+    threads = [threading.Thread(target=lambda: outcomes.append(_outcome(pool, 0.15))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(15)
+    assert sorted(outcomes) == ["busy", "ok"], outcomes
+    assert _outcome(pool, 0.15) == "ok"  # the slot came back
+
+
 def test_a_crash_costs_only_its_job(pool: PoolClient) -> None:
     with pytest.raises(JobCrashed):
         pool.call({"do": "crash"}, deadline=in_3s())

@@ -43,7 +43,8 @@ class ServerConfig:
     #: The sandbox pool that evaluates client queries.
     query_pool: PoolLimits = field(default_factory=lambda: PoolLimits(size=6, long_slots=2))
     #: The sandbox pool that parses and validates posted data (``POST /shacl``).
-    validation_pool: PoolLimits = field(default_factory=lambda: PoolLimits(size=2, long_slots=1, slow_after=5.0))
+    validation_pool: PoolLimits = field(default_factory=lambda: PoolLimits(size=2, long_slots=1, slow_after=5.0,
+                                                                           demote_after=5.0))
     #: MiB of answers each web worker keeps (the dataset does not change while served); 0: none.
     result_cache_mb: int = 64
     #: Seconds a validation may run (503 after).

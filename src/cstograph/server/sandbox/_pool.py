@@ -15,8 +15,14 @@ Life of a job in a pool process (one job at a time; many processes accept on one
 
 and its main thread, the *watchdog*, looks at the running job when something can be due (never per job)::
 
-    · used ``slow_after`` s of CPU → take a long-job slot (flock) and lower the job thread's priority;
-                                     no slot free → answer STOPPED (busy) and exit
+    · used ``demote_after`` s of CPU → take a middle slot (flock) and lower the job thread's priority below
+                                     the serving workers' and the cheap jobs' (its process exits after
+                                     answering); no slot free → answer STOPPED (busy) and exit
+    · used ``slow_after`` s of CPU → take a long-job slot (flock, the middle one given back) and lower the
+                                     job thread's priority more; no slot free → answer STOPPED (busy), exit
+
+So however many clients send runaways, at most ``middle_slots + long_slots`` processes hold a job past a few
+milliseconds of CPU; the others stay free for cheap jobs, which never wait behind a runaway.
     · still running at the deadline → answer STOPPED (timeout) and exit
 
 The pool's supervisor forks the processes and forks a new one for each that ends, whatever the cause.
@@ -56,6 +62,14 @@ class PoolLimits:
     memory_mb: int = 2048
     #: Stack of the job thread, in MiB (the engine evaluates recursively; the parse limits bound the depth).
     stack_mb: int = 256
+    #: A job that has used this much CPU (seconds) needs a middle slot and runs at ``demoted_nice`` from then on
+    #: (no middle slots: no such stage). Many clients sending runaways then hold few processes and little CPU.
+    demote_after: float = 0.02
+    #: Jobs past ``demote_after`` but not ``slow_after`` that may run at once (default: as many as long jobs,
+    #: leaving at least one process for cheap jobs).
+    middle_slots: int | None = None
+    #: Niceness of a demoted job (a weight of about a tenth of the serving workers' under Linux's scheduler).
+    demoted_nice: int = 10
     #: A job that has used this much CPU (seconds) is *long*: it needs a long-job slot and runs at lower priority.
     slow_after: float = 0.25
     #: Long jobs that may run at once; the other processes stay free for short ones.
@@ -66,6 +80,15 @@ class PoolLimits:
     grace: float = 0.5
     #: The largest request frame body accepted (posted data), in bytes.
     max_request_bytes: int = 16 * 1024 * 1024
+
+    @property
+    def middle(self) -> int:
+        """How many middle slots the pool has (0: jobs are not demoted before ``slow_after``)."""
+        if self.demote_after >= self.slow_after:
+            return 0
+        if self.middle_slots is not None:
+            return max(0, self.middle_slots)
+        return max(0, min(self.long_slots, self.size - self.long_slots - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +105,8 @@ class PoolSpec:
     def socket_path(self) -> Path:
         return self.run_dir / f"{self.name}.sock"
 
-    def slot_path(self, index: int) -> Path:
-        return self.run_dir / f"{self.name}.long-{index}"
+    def slot_path(self, index: int, kind: str = "long") -> Path:
+        return self.run_dir / f"{self.name}.{kind}-{index}"
 
 
 def set_title(title: str) -> None:
@@ -118,20 +141,25 @@ def _address_space() -> int:
 
 
 class _Slots:
-    """Long-job slots: one file per slot, held with ``flock``. A process that took one ends after its job, and
-    the kernel releases the lock then — whatever way the process ends."""
+    """Slots of one kind (long, middle): one file per slot, held with ``flock``. A process that took one ends
+    after its job, and the kernel releases the lock then — whatever way the process ends."""
 
-    def __init__(self, spec: PoolSpec) -> None:
-        self._fds = [os.open(spec.slot_path(i), os.O_RDWR | os.O_CREAT, 0o600) for i in range(spec.limits.long_slots)]
+    def __init__(self, spec: PoolSpec, kind: str, count: int) -> None:
+        self._fds = [os.open(spec.slot_path(i, kind), os.O_RDWR | os.O_CREAT, 0o600) for i in range(count)]
 
-    def take(self) -> bool:
+    def take(self) -> int | None:
+        """A free slot (its descriptor, now locked), or None."""
         for fd in self._fds:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 continue
-            return True
-        return False
+            return fd
+        return None
+
+    @staticmethod
+    def give_back(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @dataclass(slots=True)
@@ -144,6 +172,10 @@ class _Running:
     cpu_at_start: float
     #: Whether it holds a long-job slot (and runs at lower priority): the process ends after answering.
     long: bool = False
+    #: Whether its thread's priority was lowered (a process cannot raise it again): it ends after answering.
+    demoted: bool = False
+    #: The middle slot it holds (until it takes a long one).
+    middle: int | None = None
     #: Whether an answer was claimed: by the job thread (its result) or by the watchdog (STOPPED). One only.
     answered: bool = False
 
@@ -162,7 +194,8 @@ class _Sandbox:
         self.handler = handler
         self.lock = threading.Lock()
         self.running: _Running | None = None
-        self.slots = _Slots(spec)
+        self.slots = _Slots(spec, "long", spec.limits.long_slots)
+        self.middle = _Slots(spec, "middle", spec.limits.middle)
         self._thread_clock = 0
         self._thread_id = 0
         self._go = threading.Event()
@@ -218,14 +251,14 @@ class _Sandbox:
             self.running = None
             mine = not running.answered
             running.answered = True
-            long = running.long
+            lowered = running.long or running.demoted
         if not mine:  # the watchdog answered STOPPED and is ending the process
             threading.Event().wait()
         signal.setitimer(signal.ITIMER_REAL, 0)
         with contextlib.suppress(OSError):
             conn.settimeout(10.0)
             write_frame(conn, answer)
-        if long:  # it holds a slot, and its thread's priority stays lowered: a fresh process replaces this one
+        if lowered:  # its thread's priority stays lowered (and it may hold a slot): a fresh process replaces this one
             conn.close()
             os._exit(0)
 
@@ -234,16 +267,17 @@ class _Sandbox:
         """Never returns: the process ends by ``os._exit`` (here or in the job thread), or by a signal.
 
         The watchdog wakes only when something can be due: a job that began while it slept is first looked at
-        within ``slow_after`` seconds (it cannot have used more CPU than that yet), then when it could have
-        used ``slow_after`` s of CPU, and at its deadline. Nothing wakes it per job: a short job (most are)
-        begins and ends unseen; an idle process wakes ``1 / slow_after`` times a second."""
+        within ``demote_after`` seconds (it cannot have used more CPU than that yet), then when it could have
+        used ``demote_after``, then ``slow_after`` s of CPU, and at its deadline. Nothing wakes it per job: a
+        short job (most are) begins and ends unseen; an idle process wakes ``1 / demote_after`` times a second."""
         limits = self.limits
+        idle = limits.demote_after if limits.middle else limits.slow_after
         while True:
             if not self.thread.is_alive():
                 os._exit(1)
             with self.lock:
                 running = self.running
-            time.sleep(limits.slow_after if running is None else self._check(running))
+            time.sleep(idle if running is None else self._check(running))
 
     def _check(self, running: _Running) -> float:
         """Stop a job past its deadline; give a job that has used ``slow_after`` s of CPU a long-job slot and a
@@ -251,23 +285,41 @@ class _Sandbox:
         slowed down by a busy machine is not mistaken for a runaway. Returns how long to sleep before the
         next look."""
         limits = self.limits
+        idle = limits.demote_after if limits.middle else limits.slow_after
         left = running.deadline - time.monotonic()
         if left <= 0:
             self._stop(running, "timeout", "the job ran past its time limit")
-            return limits.slow_after
+            return idle
         if running.long:
             return left
         used = time.clock_gettime(self._thread_clock) - running.cpu_at_start
+        if limits.middle and not running.demoted:
+            if used < limits.demote_after:
+                return max(0.005, min(left, limits.demote_after - used))
+            with self.lock:  # (flagged first: the job thread, ending the job now, then ends the process)
+                if running.answered:
+                    return idle
+                running.middle = self.middle.take()
+                running.demoted = running.middle is not None
+            if not running.demoted:
+                self._stop(running, "busy", f"too many long-running jobs at once (past {limits.demote_after:g} s "
+                                            f"of CPU, the limit is {limits.middle}); retry later")
+                return idle
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self._thread_id, limits.demoted_nice)
         if used < limits.slow_after:
             return max(0.005, min(left, limits.slow_after - used))
         with self.lock:  # (a slot taken for a job that has just ended would stay held by a process that goes on)
             if running.answered:
-                return limits.slow_after
-            running.long = took = self.slots.take()
+                return idle
+            running.long = took = self.slots.take() is not None
+            if took and running.middle is not None:
+                self.middle.give_back(running.middle)
+                running.middle = None
         if not took:
             self._stop(running, "busy", f"too many long-running jobs at once (the limit is {limits.long_slots}); "
                                         "retry later")
-            return limits.slow_after
+            return idle
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, self._thread_id, limits.nice)
         return left
