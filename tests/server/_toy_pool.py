@@ -54,7 +54,8 @@ def handle(frame: Frame) -> Frame:
 
 def main() -> None:
     run_dir, size, long_slots = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    limits = PoolLimits(size=size, long_slots=long_slots, memory_mb=256, stack_mb=16, slow_after=0.3)
+    limits = PoolLimits(size=size, long_slots=long_slots, memory_mb=256, stack_mb=16, slow_after=0.3,
+                        demote_after=0.1)
     spec = PoolSpec("toy", run_dir, limits, lambda: handle)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(spec.socket_path))

@@ -22,7 +22,8 @@ from ..conftest import PROJECT_DIR, stop_process
 
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PoolClient]:
-    """A pool of 3 processes, 1 long-job slot, 256 MiB per job, long after 0.3 s (each test leaves it whole)."""
+    """A pool of 3 processes, 1 long-job slot and 1 middle slot, 256 MiB per job, middle after 0.1 s of CPU, long
+    after 0.3 s (each test leaves it whole)."""
     tmp_path = tmp_path_factory.mktemp("pool")
     proc = subprocess.Popen([sys.executable, "-m", "tests.server._toy_pool", str(tmp_path), "3", "1"],
                             cwd=PROJECT_DIR, start_new_session=True)
@@ -134,11 +135,11 @@ def _alive(pid: int) -> bool:
 
 
 def test_a_job_past_a_few_milliseconds_of_cpu_is_demoted_and_its_process_replaced(pool: PoolClient) -> None:
-    """Past ``demote_after`` (20 ms) of CPU, below ``slow_after``: the job runs on at nice 10 — below cheap
+    """Past ``demote_after`` (0.1 s) of CPU, below ``slow_after``: the job runs on at nice 10 — below cheap
     jobs and the serving workers, above long jobs — holds no slot, and its process (which cannot raise its
     priority again) is replaced after answering."""
     quick = pool.call({"do": "nice", "seconds": 0.005}, deadline=in_3s())
-    middle = pool.call({"do": "nice", "seconds": 0.12}, deadline=time.monotonic() + 10)
+    middle = pool.call({"do": "nice", "seconds": 0.2}, deadline=time.monotonic() + 10)
     assert quick.header["nice"] == os.nice(0)
     assert middle.header["nice"] == max(os.nice(0), 10)
     deadline = time.monotonic() + 10
@@ -149,16 +150,16 @@ def test_a_job_past_a_few_milliseconds_of_cpu_is_demoted_and_its_process_replace
 
 
 def test_jobs_past_a_few_milliseconds_need_a_middle_slot(pool: PoolClient) -> None:
-    """One middle slot: of two jobs that each need 0.15 s of CPU at once, one runs (demoted), the other is
-    stopped as busy once it has used 20 ms — so clients sending many such jobs hold few processes."""
+    """One middle slot: of two jobs that each need 0.2 s of CPU at once, one runs (demoted), the other is
+    stopped as busy once it has used 0.1 s — so clients sending many such jobs hold few processes."""
     outcomes: list[str] = []
-    threads = [threading.Thread(target=lambda: outcomes.append(_outcome(pool, 0.15))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: outcomes.append(_outcome(pool, 0.2))) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(15)
     assert sorted(outcomes) == ["busy", "ok"], outcomes
-    assert _outcome(pool, 0.15) == "ok"  # the slot came back
+    assert _outcome(pool, 0.2) == "ok"  # the slot came back
 
 
 def test_a_crash_costs_only_its_job(pool: PoolClient) -> None:

@@ -64,7 +64,7 @@ class PoolLimits:
     stack_mb: int = 256
     #: A job that has used this much CPU (seconds) needs a middle slot and runs at ``demoted_nice`` from then on
     #: (no middle slots: no such stage). Many clients sending runaways then hold few processes and little CPU.
-    demote_after: float = 0.02
+    demote_after: float = 0.1
     #: Jobs past ``demote_after`` but not ``slow_after`` that may run at once (default: as many as long jobs,
     #: leaving at least one process for cheap jobs).
     middle_slots: int | None = None
