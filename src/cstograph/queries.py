@@ -71,6 +71,12 @@ class NamedQuery:
     def qualified_name(self) -> str:
         return f"{self.group}/{self.name}"
 
+    @property
+    def served(self) -> bool:
+        """Whether the endpoint serves it. ``#+ scope: build`` marks a check that only the build runs, on its own
+        store (Oxigraph): one whose SPARQL other servers evaluate differently, so it is not offered to them."""
+        return "build" not in self.header("scope")
+
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _IRI_SCHEMES = ("http://", "https://", "urn:", "mailto:", "tag:", "file:")

@@ -274,7 +274,7 @@ class Snapshot:
         if queries_dir is not None:
             for group in QUERY_GROUPS:
                 if (queries_dir / group).is_dir():
-                    queries += load_queries(queries_dir, group).values()
+                    queries += [q for q in load_queries(queries_dir, group).values() if q.served]
         compliance: tuple[Finding, ...] = ()
         if queries_dir is not None and (queries_dir / COMPLIANCE_QUERY).is_file():
             compliance = tuple(compliance_report(store, queries_dir))

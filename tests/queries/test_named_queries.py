@@ -49,3 +49,15 @@ def test_every_header_line_is_kept_in_order_with_repeated_keys(tmp_path: Path) -
     # the headers read before stay as they were
     assert (q.summary, q.group, q.description, q.tags) == ("Who?", tmp_path.name, "", ())
     assert q.params == (Param("day", str(XSD.date), "2020-01-01"),)
+
+
+def test_a_build_scope_check_is_run_by_the_build_not_served(tmp_path: Path) -> None:
+    from cstograph.checks import violation_checks
+
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    (checks / "served-violation.rq").write_text("#+ summary: s\nSELECT ?x WHERE { ?x ?y ?z }\n")
+    (checks / "local-violation.rq").write_text("#+ summary: l\n#+ scope: build\nSELECT ?x WHERE { ?x ?y ?z }\n")
+    found = load_queries(tmp_path, "checks")
+    assert found["served-violation"].served and not found["local-violation"].served
+    assert sorted(q.name for q in violation_checks(tmp_path)) == ["local-violation", "served-violation"]

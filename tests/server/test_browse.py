@@ -101,3 +101,11 @@ def test_the_search_page_finds_resources(client: FlaskClient, q: str, lang: str,
 
 def test_search_page_rejects_overlong_text(client: FlaskClient) -> None:
     assert client.get("/search", query_string={"q": "x" * 201}).status_code == 400
+
+
+def test_a_check_the_build_alone_runs_is_not_served(client: FlaskClient) -> None:
+    """``#+ scope: build`` (seed-quote-subject-violation: SPARQL other servers read differently): the build runs it,
+    the endpoint neither lists nor answers it."""
+    listed = {q["name"] for q in client.get("/queries").get_json()["queries"]}
+    assert "agent-as-participant-violation" in listed and "seed-quote-subject-violation" not in listed
+    assert client.get("/queries/checks/seed-quote-subject-violation").status_code == 404
