@@ -28,7 +28,7 @@ class Terms:
     :data:`~cstograph.namespaces.RDF_TYPE` itself, and each datatype IRI is made once."""
 
     def __init__(self) -> None:
-        type_ox = ox.NamedNode(str(RDF_TYPE))
+        type_ox = to_ox(RDF_TYPE)
         self._seen: dict[object, Node] = {type_ox: RDF_TYPE}
         #: the way back: each rdflib term made here → the pyoxigraph term it came from
         self.back: dict[Node, object] = {RDF_TYPE: type_ox}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Final, Protocol, TypeVar
+from typing import Final, Protocol, TypeVar, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
@@ -207,8 +207,13 @@ def turtle_prefixes(*prefixes: str) -> str:
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
+@overload
+def to_ox(term: URIRef) -> ox.NamedNode: ...
+@overload
+def to_ox(term: Node) -> OxTerm: ...
 def to_ox(term: Node) -> OxTerm:
-    """The pyoxigraph term for an rdflib term (same IRI, same literal, same blank-node label)."""
+    """The pyoxigraph term for an rdflib term (same IRI, same literal, same blank-node label): an IRI of a
+    namespace here (``to_ox(RDF.type)``) is an ``ox.NamedNode``."""
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)

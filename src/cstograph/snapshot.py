@@ -35,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .compliance import COMPLIANCE_QUERY, Finding, compliance_report
-from .namespaces import BASE, CST, DCTERMS, RDF, VOID, VOID_BASE, sparql_prefixes
+from .namespaces import BASE, CST, DCTERMS, RDF, VOID, VOID_BASE, sparql_prefixes, to_ox
 from .queries import NamedQuery, Param, load_queries
 from .store import GraphStore, Store, named_substitutions
 
@@ -61,8 +61,8 @@ RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
 }
 #: The dataset's IRI (its VoID description's subject).
 DATASET_IRI = str(VOID_BASE["cstograph"])
-_RDF_FIRST = ox.NamedNode(str(RDF.first))
-_RDF_REST = ox.NamedNode(str(RDF.rest))
+_RDF_FIRST = to_ox(RDF.first)
+_RDF_REST = to_ox(RDF.rest)
 
 _PER_GRAPH = """
 SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
@@ -367,7 +367,7 @@ def write_snapshot(build: Path, store: GraphStore, *, queries_dir: Path | None, 
 
 def publication_record(snapshot_id: str) -> bytes:
     """The N-Triples of :data:`PUBLICATION_GRAPH`: the dataset is the build whose snapshot is ``snapshot_id``."""
-    triple = ox.Triple(ox.NamedNode(str(VOID_BASE.dataset)), ox.NamedNode(_PUBLISHED), ox.Literal(snapshot_id))
+    triple = ox.Triple(to_ox(VOID_BASE.dataset), ox.NamedNode(_PUBLISHED), ox.Literal(snapshot_id))
     return ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES) or b""
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import CST, RDF
+from ..namespaces import CST, RDF, to_ox
 from ._report import LinkReport
 from ._store import label, literal, subjects
 
@@ -51,7 +51,7 @@ def _label_agrees(ours: ox.Store, state: ox.NamedNode, entry: Any, report: LinkR
 
 def iso_links(ours: ox.Store, report: LinkReport) -> None:
     """Check every ``cst:State``'s codes; record the alpha-3 code of each state that agrees."""
-    for state in subjects(ours, str(RDF.type), ox.NamedNode(str(CST.State))):
+    for state in subjects(ours, str(RDF.type), to_ox(CST.State)):
         a3 = literal(ours, state, str(CST.iso3166Alpha3))
         if a3 is None:
             report.add(DATASET, "missing", state.value, "no cst:iso3166Alpha3")

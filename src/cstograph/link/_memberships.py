@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from ..namespaces import CST, PQ, PS, P, curie, expand
+from ..namespaces import CST, PQ, PS, P, curie, expand, to_ox
 from ._report import LinkReport
 from ._store import label, literal, objects, subjects
 
@@ -57,9 +57,9 @@ def _ours(store: ox.Store, organizations: Iterable[str]) -> dict[str, list[Spell
 def _theirs(export: ox.Store, org_item: str) -> dict[str, list[Spell]]:
     """The export's members of an item (``?item p:P463 [ ps:P463 org ; pq:P580 start ; pq:P582 end ]``)."""
     theirs: dict[str, list[Spell]] = {}
-    for q in export.quads_for_pattern(None, ox.NamedNode(str(PS.P463)), ox.NamedNode(org_item), None):
+    for q in export.quads_for_pattern(None, to_ox(PS.P463), ox.NamedNode(org_item), None):
         statement = q.subject
-        for owner in export.quads_for_pattern(None, ox.NamedNode(str(P.P463)), statement, None):
+        for owner in export.quads_for_pattern(None, to_ox(P.P463), statement, None):
             start = (literal(export, statement, str(PQ.P580)) or "")[:10]  # type: ignore[arg-type]
             end = (literal(export, statement, str(PQ.P582)) or "")[:10]  # type: ignore[arg-type]
             theirs.setdefault(owner.subject.value, []).append((start, end))  # type: ignore[union-attr]

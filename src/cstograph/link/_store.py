@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import RDFS
+from ..namespaces import RDFS, to_ox
 from ..store import load_file
 
 __all__ = ["Subject", "exists", "label", "literal", "load", "objects", "subjects"]
 
 Subject = ox.NamedNode | ox.BlankNode
-_LABEL = ox.NamedNode(str(RDFS.label))
+_LABEL = to_ox(RDFS.label)
 
 
 def load(paths: Iterable[Path]) -> ox.Store:

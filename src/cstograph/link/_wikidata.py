@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from ..namespaces import CST, RDFS, SKOS, WD, WDT
+from ..namespaces import CST, RDFS, SKOS, WD, WDT, to_ox
 from ._report import LinkReport
 from ._store import exists, label, literal, subjects
 
@@ -39,9 +39,9 @@ def _export_index(export: ox.Store) -> tuple[Index, Index]:
     """The export's items by ISO 3166-1 alpha-3 code and by casefolded English (or plain) label."""
     by_code: Index = {}
     by_label: Index = {}
-    for q in export.quads_for_pattern(None, ox.NamedNode(str(WDT.P298)), None, None):
+    for q in export.quads_for_pattern(None, to_ox(WDT.P298), None, None):
         by_code.setdefault(q.object.value, []).append(q.subject.value)  # type: ignore[union-attr]
-    for q in export.quads_for_pattern(None, ox.NamedNode(str(RDFS.label)), None, None):
+    for q in export.quads_for_pattern(None, to_ox(RDFS.label), None, None):
         item = q.subject.value  # type: ignore[union-attr]
         if isinstance(q.object, ox.Literal) and q.object.language in ("en", None) and item.startswith(str(WD)):
             items = by_label.setdefault(q.object.value.casefold(), [])

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..bridge import Terms, dataset_of, quads_of, triples_of
-from ..namespaces import INFERRED_GRAPH, RDF
+from ..namespaces import INFERRED_GRAPH, RDF, to_ox
 from ..store import MemoryStore, load_file
 from ._engine import Engine, Reasoning, reason_triples, union
 from ._facts import Triple
@@ -84,8 +84,8 @@ def _schema_triples(store: ox.Store) -> Iterator[Triple]:
     terms = Terms()
     inferred = ox.NamedNode(_INFERRED)
     patterns: list[tuple[None, ox.NamedNode, ox.NamedNode | None]] = [
-        (None, ox.NamedNode(str(p)), None) for p in SCHEMA_PREDICATES]
-    patterns += [(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(t))) for t in SCHEMA_TYPES]
+        (None, to_ox(p), None) for p in SCHEMA_PREDICATES]
+    patterns += [(None, to_ox(RDF.type), to_ox(t)) for t in SCHEMA_TYPES]
     for s, p, o in patterns:
         for q in store.quads_for_pattern(s, p, o, None):
             if q.graph_name != inferred and not isinstance(q.graph_name, ox.DefaultGraph):
@@ -134,7 +134,6 @@ def reason_dataset(ds: Dataset, *, cache_dir: Path | None = None, key: str | Non
     """Reason over every graph of ``ds``; the result's ``dataset`` holds the asserted graphs and the
     inferred graph (``INFERRED_GRAPH``) with consistent blank nodes, ready to publish (see
     :func:`reason_store`, which this runs on a copy of ``ds``)."""
-    from ..namespaces import to_ox
 
     store = MemoryStore()
     store.oxigraph.bulk_extend(

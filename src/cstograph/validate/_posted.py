@@ -34,7 +34,7 @@ __all__ = ["ProjectValidator"]
 
 #: Anything with RDF terms as ``subject``, ``predicate`` and ``object`` (``ox.Triple``, ``ox.Quad``).
 _Statement = ox.Triple | ox.Quad
-_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+_SUBCLASS = to_ox(RDFS.subClassOf)
 
 
 class ProjectValidator:

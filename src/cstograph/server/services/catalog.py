@@ -9,18 +9,18 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from ...namespaces import DCTERMS, RDF, SD, SKOS, VOID, XSD
+from ...namespaces import DCTERMS, RDF, SD, SKOS, VOID, XSD, to_ox
 from ...snapshot import Snapshot
 from ..negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
 __all__ = ["service_description_triples", "void_triples"]
 
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-XSD_INTEGER = ox.NamedNode(str(XSD.integer))
-_TITLE = ox.NamedNode(str(DCTERMS.title))
-_DESCRIPTION = ox.NamedNode(str(DCTERMS.description))
-_LICENSE = ox.NamedNode(str(DCTERMS.license))
-_EXACT_MATCH = ox.NamedNode(str(SKOS.exactMatch))
+RDF_TYPE = to_ox(RDF.type)
+XSD_INTEGER = to_ox(XSD.integer)
+_TITLE = to_ox(DCTERMS.title)
+_DESCRIPTION = to_ox(DCTERMS.description)
+_LICENSE = to_ox(DCTERMS.license)
+_EXACT_MATCH = to_ox(SKOS.exactMatch)
 DUMPS = ("cstograph.nq", "cstograph.trig")
 
 
@@ -29,11 +29,11 @@ def _n(value: object) -> ox.Literal:
 
 
 def _v(term: str) -> ox.NamedNode:
-    return ox.NamedNode(str(VOID[term]))
+    return to_ox(VOID[term])
 
 
 def _sd(term: str) -> ox.NamedNode:
-    return ox.NamedNode(str(SD[term]))
+    return to_ox(SD[term])
 
 
 def void_triples(snapshot: Snapshot, *, public_url: str, base: str) -> list[ox.Triple]:

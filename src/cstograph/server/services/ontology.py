@@ -8,7 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ...namespaces import CST, DCTERMS, ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
+from ...namespaces import CST, DCTERMS, ONTOLOGY_GRAPH, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, to_ox
 from .resources import ResourceService
 
 __all__ = ["OntologyService"]
@@ -23,7 +23,7 @@ class OntologyService:
 
     def _graph(self) -> ox.NamedNode | None:
         """The ontology's named graph, or None when served from plain files (it is wherever it was loaded)."""
-        graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        graph = to_ox(ONTOLOGY_GRAPH)
         return graph if next(self._resources.store.quads(None, None, None, graph), None) is not None else None
 
     def triples(self) -> list[ox.Triple]:
@@ -74,7 +74,7 @@ class OntologyService:
             }
 
         def defined(kind: object) -> list[ox.NamedNode]:
-            typed = store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(kind)), graph)
+            typed = store.quads(None, to_ox(RDF.type), ox.NamedNode(str(kind)), graph)
             return sorted({q.subject for q in typed
                            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(str(CST))},
                           key=lambda n: n.value)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ...namespaces import CST, INFERRED_GRAPH, OWL, RDF, RDFS, SKOS, curie
+from ...namespaces import CST, INFERRED_GRAPH, OWL, RDF, RDFS, SKOS, curie, to_ox
 from ...store import GraphStore
 from ..caching import BytesCache
 from ..views.links import link_target
@@ -24,8 +24,8 @@ from .search import SearchIndex
 
 __all__ = ["CitationView", "Description", "NodeView", "ResourceService", "Value"]
 
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
-_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_RDF_TYPE = to_ox(RDF.type)
+_INFERRED = to_ox(INFERRED_GRAPH)
 _HIDDEN = frozenset({str(RDF.type), str(RDFS.label), str(CST.citation), str(SKOS.exactMatch), str(SKOS.closeMatch),
                      str(SKOS.altLabel), str(SKOS.definition), str(CST.source)})
 _EXTERNAL = frozenset({str(SKOS.exactMatch), str(SKOS.closeMatch), str(RDFS.seeAlso), str(OWL.sameAs)})
@@ -139,7 +139,7 @@ class ResourceService:
     def _subclasses(self, cls: str) -> set[str]:
         """``cls`` and its subclasses (asserted and inferred ``rdfs:subClassOf``), walked once at start-up."""
         found, todo = {cls}, [cls]
-        sub = ox.NamedNode(str(RDFS.subClassOf))
+        sub = to_ox(RDFS.subClassOf)
         while todo:
             for q in self.store.quads(None, sub, ox.NamedNode(todo.pop())):
                 if isinstance(q.subject, ox.NamedNode) and q.subject.value not in found:
@@ -327,13 +327,13 @@ class ResourceService:
 
     def memberships_of(self, iri: str) -> list[str]:
         """What a state is or was a member of (through its memberships)."""
-        member = ox.NamedNode(str(CST.member))
-        member_of = ox.NamedNode(str(CST.memberOf))
+        member = to_ox(CST.member)
+        member_of = to_ox(CST.memberOf)
         return sorted({q.object.value for m in self.store.quads(None, member, ox.NamedNode(iri))
                        for q in self.store.quads(m.subject, member_of) if isinstance(q.object, ox.NamedNode)})
 
     def has_members(self, iri: str) -> bool:
-        return next(self.store.quads(None, ox.NamedNode(str(CST.memberOf)), ox.NamedNode(iri)), None) is not None
+        return next(self.store.quads(None, to_ox(CST.memberOf), ox.NamedNode(iri)), None) is not None
 
     def instances(self, cls: str, *, lang: str = "en", asserted: bool = False) -> list[NodeView]:
         """Views of the instances of ``cls`` (only those typed so in the data, with ``asserted``), by label."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ...namespaces import CST, RDF, SKOS, sparql_prefixes
+from ...namespaces import CST, RDF, SKOS, sparql_prefixes, to_ox
 from ...store import GraphStore
 from .resources import ResourceService
 
@@ -133,8 +133,8 @@ def timeline_data(resources: ResourceService, subjects: Sequence[str], *, states
     return TimelineData(tuple(subjects), lanes, tuple(rows), today)
 
 
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
-_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
+_RDF_TYPE = to_ox(RDF.type)
+_ALT_LABEL = to_ox(SKOS.altLabel)
 
 
 def _event_kind(store: GraphStore, event: ox.NamedNode) -> str | None:
