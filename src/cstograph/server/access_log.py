@@ -1,6 +1,6 @@
 """The access log of ``cstograph serve --access-log [FILE]``: one line per request in the Common Log Format
 (NCSA httpd; what Apache's ``%h %l %u %t "%r" %>s %b`` writes), from a WSGI middleware, so that it works
-whatever serves the app (waitress inside gunicorn's workers, whose own access log never fires; Flask's
+whatever serves the app (cstograph's HTTP server inside gunicorn's workers, whose own access log never fires; Flask's
 development server)::
 
     127.0.0.1 - - [01/Dec/2026:22:46:16 +0000] "GET /sparql?query=ASK%7B%7D HTTP/1.1" 200 57
