@@ -2,7 +2,7 @@
 ``VALUES`` block) sent straight to the server as a form-encoded POST with the project's graphs, and the same
 query sent to ``cstograph serve --store URL --result-cache-mb 0`` (``/sparql``: parsed, checked, run in a
 sandbox that asks the server, so every request crosses the front); p50 of each over the same number of
-runs, for ``oxigraph serve`` and Virtuoso (both started here on 127.0.0.1 and stopped by PID, as the tests
+runs, timed in turns, for ``oxigraph serve`` and Virtuoso (both started here on 127.0.0.1 and stopped by PID, as the tests
 do). The ``named`` column is ``/queries/examples/<name>`` on the same front: answered from the snapshot
 (computed from the server at start-up), never asking the server.
 
@@ -28,6 +28,20 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT))
+
+
+def _p50_pair(first, second, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """p50 of two calls timed in turns (first, second, first, …): a drift of the server's speed during the
+    runs (its caches, the machine's load) then weighs on both alike."""
+    first()
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for fn, into in ((first, times[0]), (second, times[1])):
+            started = time.perf_counter()
+            fn()
+            into.append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def _p50(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
@@ -90,9 +104,10 @@ def main() -> None:
                         form = [("query", text)] + [("default-graph-uri", g) for g in graphs] + [
                             ("named-graph-uri", g) for g in graphs]
                         body = urllib.parse.urlencode(form).encode()
-                        direct = _p50(lambda b=body: _fetch(server.query_url, b, args.accept), args.runs)
                         mine = urllib.parse.urlencode([("query", text)]).encode()
-                        through = _p50(lambda b=mine, f=front.sparql: _fetch(f, b, args.accept), args.runs)
+                        direct, through = _p50_pair(lambda b=body: _fetch(server.query_url, b, args.accept),
+                                                    lambda b=mine, f=front.sparql: _fetch(f, b, args.accept),
+                                                    args.runs)
                         url = f"{front.url}/queries/examples/{qname}"
                         named = _p50(lambda u=url: _fetch(u, None, args.accept), args.runs)
                         ratios.append(through / direct)

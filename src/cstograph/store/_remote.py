@@ -24,6 +24,7 @@ import http.client
 import io
 import json
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -147,6 +148,24 @@ def _graph_fields(default: tuple[str, ...], named: tuple[str, ...]) -> str:
     return "&" + urllib.parse.urlencode(fields) if fields else ""
 
 
+class _Connection(http.client.HTTPConnection):
+    """A kept-alive connection that sends a request's head and body at once: ``http.client`` writes them in
+    two ``send`` calls, and with Nagle's algorithm on, the body then waits for the server to acknowledge the
+    head — which it delays, having nothing to answer yet (measured: ≈ 1 ms per query on loopback)."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _TLSConnection(http.client.HTTPSConnection):
+    __doc__ = _Connection.__doc__
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class RemoteStore:
     """A SPARQL 1.1 server as a :class:`~cstograph.store.Store`.
 
@@ -176,7 +195,7 @@ class RemoteStore:
         if fresh and key in conns:
             conns.pop(key).close()
         if key not in conns:
-            cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+            cls = _TLSConnection if scheme == "https" else _Connection
             conns[key] = cls(netloc, timeout=self.timeout)
             self._opened.append(conns[key])
         return conns[key]
