@@ -1,9 +1,9 @@
 """The remote-store front against the server it fronts: each example query (its parameters bound by a
 ``VALUES`` block) sent straight to the server as a form-encoded POST with the project's graphs, and the same
-query sent to ``cstograph serve --store URL --result-cache-mb 0`` (``/sparql``: parsed, checked, run in a
-sandbox that asks the server, so every request crosses the front); p50 of each over the same number of
-runs, timed in turns, for ``oxigraph serve`` and Virtuoso (both started here on 127.0.0.1 and stopped by PID, as the tests
-do). The ``named`` column is ``/queries/examples/<name>`` on the same front: answered from the snapshot
+query sent to ``cstograph serve --store URL --result-cache-mb 0`` (``/sparql``: parsed, checked, and sent
+on by the web worker, so every request crosses the front); p50 of each over the same number of runs, timed
+in turns, for ``oxigraph serve`` and Virtuoso (both started here on 127.0.0.1 and stopped by PID, as the
+tests do). The ``named`` column is ``/queries/examples/<name>`` on the same front: answered from the snapshot
 (computed from the server at start-up), never asking the server.
 
     python bench/remote_bench.py [--runs 20] [--servers oxigraph virtuoso] [--accept text/csv]

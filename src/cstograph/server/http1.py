@@ -224,7 +224,8 @@ class HTTPServer:
         self._listener_paused = False
         self._lock = threading.Lock()
         self._workers: list[threading.Thread] = []
-        host, port = listener.getsockname()[:2]
+        name = listener.getsockname()
+        host, port = name[:2] if isinstance(name, tuple) else ("localhost", "")  # (a Unix socket has no port)
         self._base_environ = {
             "SERVER_NAME": str(host), "SERVER_PORT": str(port), "SERVER_SOFTWARE": limits.ident,
             "SCRIPT_NAME": "", "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
@@ -285,7 +286,10 @@ class HTTPServer:
                 return
             for fd, mask in events:
                 if fd == listen_fd:
-                    self._accept()
+                    try:
+                        self._accept()
+                    except Exception:  # noqa: BLE001 - never the end of the thread; maintenance resumes accepting
+                        self._listener_paused = True
                     continue
                 conn = conns.get(fd)
                 if conn is None or conn.closed:
@@ -303,8 +307,9 @@ class HTTPServer:
                     sock, peer = self.listener.accept()
                 except (BlockingIOError, InterruptedError):
                     break
-                except OSError:
-                    break  # e.g. EMFILE: try again on the next event
+                except OSError:  # e.g. EMFILE: taken up again by the next maintenance turn, not in a busy loop
+                    self._listener_paused = True
+                    return
                 sock.setblocking(False)
                 with contextlib.suppress(OSError):
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -315,7 +320,7 @@ class HTTPServer:
         finally:
             if len(self._conns) >= self.limits.connection_limit:
                 self._listener_paused = True
-            elif self._accepting:
+            elif self._accepting and not self._listener_paused:
                 with contextlib.suppress(OSError, ValueError):
                     self._epoll.modify(self.listener.fileno(), select.EPOLLIN | select.EPOLLONESHOT)
 
