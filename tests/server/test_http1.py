@@ -117,6 +117,12 @@ def test_pipelined_requests_are_answered_in_order_on_one_connection() -> None:
         assert closed(sock)
 
 
+def test_a_thousand_pipelined_requests_in_one_write_are_all_answered_in_order() -> None:
+    with serving(echo) as srv, srv.connect() as sock:
+        sock.sendall(b"".join(b"GET /%d HTTP/1.1\r\nHost: x\r\n\r\n" % n for n in range(1000)))
+        assert [read_answer(sock)[2] for _ in range(1000)] == [b"GET /%d ? len=None " % n for n in range(1000)]
+
+
 def test_a_chunked_body_is_decoded_and_given_its_length() -> None:
     with serving(echo) as srv, srv.connect() as sock:
         sock.sendall(b"POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"

@@ -45,6 +45,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _ARM_READ = select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLONESHOT
 _ARM_WRITE = select.EPOLLOUT | select.EPOLLONESHOT
 _READ_SIZE = 256 * 1024
+_PIPELINED = 32  # complete requests read ahead of their answers, at most (then reading waits)
 _SENDFILE_BLOCK = 1 << 20
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _NO_BODY = frozenset((204, 304))
@@ -375,8 +376,8 @@ class HTTPServer:
             if reader.upgraded:
                 conn.close_after = True
                 break
-            if len(data) < _READ_SIZE:
-                break
+            if len(data) < _READ_SIZE or len(reader.done) >= _PIPELINED:
+                break  # (a client that pipelines without end is read again once these are answered)
         current = reader.current
         if current is not None and current.expects and not conn.continued and reader.in_body:
             conn.continued = True
