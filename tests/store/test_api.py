@@ -11,7 +11,8 @@ def test_all_is_the_public_surface() -> None:
     assert sorted(store.__all__) == sorted([
         "FORMATS", "MEDIA_TYPES", "DiskStore", "DiskVersion", "GraphStore", "MemoryStore", "OxigraphStore",
         "ProcessLocalStore",
-        "QueryResult", "RemoteError", "RemoteStore", "RemoteTriples", "Row", "Store", "StoreLocation", "Term",
+        "QueryResult", "RemoteConnection", "RemoteError", "RemoteStore", "RemoteTriples", "Row", "StaleConnection",
+        "Store", "StoreLocation", "Term",
         "bind_rows", "bind_values",
         "check_file", "load_file", "named_substitutions", "publish_graphs", "rdf_format", "rows", "skolemize",
         "to_term",

@@ -1,6 +1,6 @@
-"""The remote store's HTTP client (:mod:`cstograph.store._http`) against a loopback server that answers with
-scripted bytes: bodies by length, chunked and delimited by the end of the connection, a kept-alive connection
-the server closed, an answer cut at the limit, a malformed answer."""
+"""The remote store's HTTP client (:class:`cstograph.store.RemoteConnection`) against a loopback server that
+answers with scripted bytes: bodies by length, chunked and delimited by the end of the connection, a
+kept-alive connection the server closed, an answer cut at the limit, a malformed answer."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from cstograph.store._http import Connection, StaleConnection
+from cstograph.store import RemoteConnection, StaleConnection
 
 from .._netguard import allow
 
@@ -87,7 +87,7 @@ def test_a_request_goes_in_one_piece_and_the_connection_is_kept() -> None:
         return True
 
     with scripted(script) as (port, seen, accepted):
-        client = Connection("http", "127.0.0.1", port, timeout=5)
+        client = RemoteConnection("http", "127.0.0.1", port, timeout=5)
         for n in range(3):
             got = client.exchange("POST", "/q?x=1", headers={"Accept": "text/plain"}, body=b"query=%d" % n)
             assert (got.status, got.body, got.complete, got.keep_alive) == (200, b"seen query=%d" % n, True, True)
@@ -108,7 +108,7 @@ def test_chunked_and_connection_delimited_bodies() -> None:
         return False  # closes: the end of the body
 
     with scripted(script) as (port, _, accepted):
-        client = Connection("http", "127.0.0.1", port, timeout=5)
+        client = RemoteConnection("http", "127.0.0.1", port, timeout=5)
         got = client.exchange("GET", "/chunked", headers={})
         assert (got.body, got.keep_alive) == (b"hello world", True)
         got = client.exchange("GET", "/closed", headers={})
@@ -125,7 +125,7 @@ def test_a_kept_alive_connection_the_server_closed_is_reported_stale() -> None:
         return False  # closes without saying so
 
     with scripted(script) as (port, _, _):
-        client = Connection("http", "127.0.0.1", port, timeout=5)
+        client = RemoteConnection("http", "127.0.0.1", port, timeout=5)
         assert client.exchange("GET", "/", headers={}).body == b"once"
         with pytest.raises(StaleConnection):
             client.exchange("GET", "/", headers={})
@@ -142,7 +142,7 @@ def test_an_answer_past_the_limit_is_cut_and_the_connection_dropped() -> None:
         return True
 
     with scripted(script) as (port, _, accepted):
-        client = Connection("http", "127.0.0.1", port, timeout=5)
+        client = RemoteConnection("http", "127.0.0.1", port, timeout=5)
         got = client.exchange("GET", "/", headers={}, limit=1000)
         assert not got.complete and 1000 < len(got.body) < len(big)
         got = client.exchange("GET", "/", headers={}, limit=1_000_000)
@@ -158,7 +158,7 @@ def test_a_malformed_answer_or_a_silent_server() -> None:
         return True  # /silent: never answers
 
     with scripted(script) as (port, _, _):
-        client = Connection("http", "127.0.0.1", port, timeout=5)
+        client = RemoteConnection("http", "127.0.0.1", port, timeout=5)
         with pytest.raises(ValueError, match="malformed HTTP answer"):
             client.exchange("GET", "/garbage", headers={})
         with pytest.raises(TimeoutError):

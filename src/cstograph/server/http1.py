@@ -404,11 +404,7 @@ class HTTPServer:
         if conn.close_after:
             self._close(conn)
             return
-        conn.busy = False
-        try:
-            self._epoll.modify(conn.fd, _ARM_READ)
-        except (OSError, ValueError):
-            self._close(conn)
+        self._arm(conn, _ARM_READ)
 
     # --- answering ---------------------------------------------------------------------------------------
     def _environ(self, conn: _Connection, request: _Request) -> dict[str, Any]:
@@ -601,11 +597,7 @@ class HTTPServer:
                     continue
                 out.popleft()
         except (BlockingIOError, InterruptedError):
-            conn.busy = False
-            try:
-                self._epoll.modify(conn.fd, _ARM_WRITE)
-            except (OSError, ValueError):
-                self._close(conn)
+            self._arm(conn, _ARM_WRITE)
             return False
         except OSError:
             self._close(conn)
@@ -630,15 +622,19 @@ class HTTPServer:
             while conn.sock.recv(_READ_SIZE):
                 pass
         except (BlockingIOError, InterruptedError):
-            conn.busy = False
-            try:
-                self._epoll.modify(conn.fd, _ARM_READ)
-            except (OSError, ValueError):
-                self._close(conn)
+            self._arm(conn, _ARM_READ)
             return
         except OSError:
             pass
         self._close(conn)
+
+    def _arm(self, conn: _Connection, mask: int) -> None:
+        """Give ``conn`` back to the epoll set (this thread no longer owns it)."""
+        conn.busy = False
+        try:
+            self._epoll.modify(conn.fd, mask)
+        except (OSError, ValueError):
+            self._close(conn)
 
     def _close(self, conn: _Connection) -> None:
         if conn.closed:

@@ -14,6 +14,7 @@ format table and the one file reader. Module boundaries (nothing outside imports
     _formats   suffix → format, load_file (file:line:column errors)
     _memory    MemoryStore        _disk      DiskStore, write_disk_store (versioned, atomic)
     _remote    RemoteStore, VALUES binding, skolemization, the Graph Store Protocol
+    _http      RemoteConnection: the remote store's HTTP/1.1 client
     _location  StoreLocation
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 from ._base import OxigraphStore, QueryResult, Row, Store, Term, named_substitutions, rows, to_term
 from ._disk import DiskStore, DiskVersion, write_disk_store
 from ._formats import FORMATS, MEDIA_TYPES, check_file, load_file, rdf_format
+from ._http import RemoteConnection, StaleConnection
 from ._location import ProcessLocalStore, StoreLocation
 from ._memory import MemoryStore
 from ._remote import (
@@ -47,10 +49,12 @@ __all__ = [
     "OxigraphStore",
     "QueryResult",
     "ProcessLocalStore",
+    "RemoteConnection",
     "RemoteError",
     "RemoteStore",
     "RemoteTriples",
     "Row",
+    "StaleConnection",
     "Store",
     "StoreLocation",
     "Term",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import httptools
 
-__all__ = ["Answer", "Connection", "StaleConnection"]
+__all__ = ["Answer", "RemoteConnection", "StaleConnection"]
 
 _READ = 256 * 1024
 
@@ -68,7 +68,7 @@ class _Reading:
         self.done = True
 
 
-class Connection:
+class RemoteConnection:
     """A connection to ``host:port`` (TLS for ``https``), opened on first use, kept alive between exchanges."""
 
     def __init__(self, scheme: str, host: str, port: int, *, timeout: float) -> None:

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from ..errors import CstographError, QuerySyntaxError
 from ..namespaces import XSD
 from ._base import Output, OxigraphStore, Row, Term, names_own_dataset, rows
-from ._http import Connection, StaleConnection
+from ._http import RemoteConnection, StaleConnection
 
 __all__ = [
     "RemoteError", "RemoteStore", "RemoteTriples", "bind_rows", "bind_values", "publish_graphs", "skolemize",
@@ -167,20 +167,20 @@ class RemoteStore:
         self.timeout = timeout
         self.union_default_graph = True
         self._local = threading.local()
-        self._opened: list[Connection] = []  # every thread's, to close them all
+        self._opened: list[RemoteConnection] = []  # every thread's, to close them all
         self._auth = ("Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode()) if user else None
         self._graphs = sorted(graphs) if graphs is not None else self._discover(graph_prefix)
         self._len: int | None = None
 
     # --- HTTP ------------------------------------------------------------------------------------------
-    def _connection(self, scheme: str, netloc: str) -> Connection:
+    def _connection(self, scheme: str, netloc: str) -> RemoteConnection:
         """This thread's kept-alive connection to ``netloc`` (one per thread: web workers use threads)."""
-        conns: dict[tuple[str, str], Connection] = self._local.__dict__.setdefault("conns", {})
+        conns: dict[tuple[str, str], RemoteConnection] = self._local.__dict__.setdefault("conns", {})
         key = (scheme, netloc)
         if key not in conns:
             parts = urllib.parse.urlsplit(f"{scheme}://{netloc}")
-            conns[key] = Connection(scheme, parts.hostname or "", parts.port or (443 if scheme == "https" else 80),
-                                    timeout=self.timeout)
+            port = parts.port or (443 if scheme == "https" else 80)
+            conns[key] = RemoteConnection(scheme, parts.hostname or "", port, timeout=self.timeout)
             self._opened.append(conns[key])
         return conns[key]
 
