@@ -11,6 +11,7 @@ import contextlib
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -69,12 +70,12 @@ def echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[by
     return [text]
 
 
-_PENDING: dict[int, bytes] = {}  # bytes read past an answer, per socket (pipelined answers)
+_PENDING: weakref.WeakKeyDictionary[socket.socket, bytes] = weakref.WeakKeyDictionary()  # read past an answer
 
 
 def read_answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
     """One HTTP/1.1 answer (status, headers in lower case, body by Content-Length; none for HEAD's)."""
-    data = _PENDING.pop(id(sock), b"")
+    data = _PENDING.pop(sock, b"")
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
         if not chunk:
@@ -92,14 +93,14 @@ def read_answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
         rest += chunk
     body, leftover = rest[:size], rest[size:]
     if leftover:
-        _PENDING[id(sock)] = leftover
+        _PENDING[sock] = leftover
     return status, headers, body
 
 
 def closed(sock: socket.socket) -> bool:
     """Whether the server closed ``sock`` (reads EOF, or a reset) with nothing more to read."""
     try:
-        return _PENDING.pop(id(sock), b"") == b"" and sock.recv(1) == b""
+        return _PENDING.pop(sock, b"") == b"" and sock.recv(1) == b""
     except ConnectionResetError:
         return True
 
@@ -332,4 +333,156 @@ def test_stop_lets_an_answer_in_flight_finish() -> None:
         stopper.join(WAIT)
         assert not stopper.is_alive()
         assert closed(sock)
+    listener.close()
+
+
+# --- found by review (2026-12-02): each failed before its fix ----------------------------------------------
+def test_trailer_fields_never_reach_the_app_and_are_bounded() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        seen.append(dict(environ))
+        return echo(environ, start_response)
+
+    with serving(app, max_body_bytes=1000, max_header_bytes=4096) as srv:
+        with srv.connect() as sock:
+            sock.sendall(b"POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+                         b"X-Forwarded-For: 6.6.6.6\r\nHost: evil\r\n\r\n")
+            assert read_answer(sock)[2] == b"POST /t ? len=3 abc"
+        assert "HTTP_X_FORWARDED_FOR" not in seen[0] and seen[0]["HTTP_HOST"] == "x"
+        with srv.connect() as sock:  # trailers without end: refused once past the limits, not held in memory
+            sock.sendall(b"POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n")
+            for _ in range(200):
+                try:
+                    sock.sendall(b"X-A: " + b"a" * 100 + b"\r\n")
+                except OSError:
+                    break
+            assert read_answer(sock)[0] == 413
+
+
+def test_a_body_in_tiny_chunks_arrives_whole() -> None:
+    body = bytes(range(256)) * 100
+    with serving(echo, max_body_bytes=100_000) as srv, srv.connect() as sock:
+        sock.sendall(b"POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     + b"".join(b"2\r\n" + body[i:i + 2] + b"\r\n" for i in range(0, len(body), 2)) + b"0\r\n\r\n")
+        assert read_answer(sock)[2] == b"POST /c ? len=25600 " + body
+
+
+def test_blank_lines_without_a_request_run_out_the_request_deadline() -> None:
+    with serving(echo, request_timeout=0.5, idle_timeout=60.0) as srv, srv.connect() as sock:
+        for _ in range(40):  # a blank line every 0.1 s: never a request, never idle
+            try:
+                sock.sendall(b"\r\n")
+            except OSError:
+                break
+            time.sleep(0.1)
+        assert closed(sock)
+
+
+@pytest.mark.parametrize("head", [b"GET / HTTP/1.1\r\n\r\n", b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"])
+def test_an_http_1_1_request_needs_exactly_one_host(head: bytes) -> None:
+    with serving(echo) as srv, srv.connect() as sock:
+        sock.sendall(head)
+        assert read_answer(sock)[0] == 400
+
+
+def test_a_request_after_connection_close_is_dropped_and_the_first_answered() -> None:
+    with serving(echo) as srv, srv.connect() as sock:
+        sock.sendall(b"GET /first HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                     b"GET /second HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, headers, body = read_answer(sock)
+        assert (status, body, headers["connection"]) == (200, b"GET /first ? len=None ", "close")
+        assert closed(sock)
+
+
+def test_100_continue_waits_for_the_answers_before_it() -> None:
+    entered = threading.Event()
+
+    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ["PATH_INFO"] == "/a":
+            entered.set()
+            time.sleep(0.3)
+        return echo(environ, start_response)
+
+    with serving(slow) as srv, srv.connect() as sock:
+        sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+                     b"POST /b HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        assert read_answer(sock)[2] == b"GET /a ? len=None "
+        data = _PENDING.pop(sock, b"")
+        while len(data) < len(b"HTTP/1.1 100 Continue\r\n\r\n"):
+            data += sock.recv(1)
+        assert data == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"ok")
+        assert read_answer(sock)[2] == b"POST /b ? len=2 ok"
+
+
+@pytest.mark.parametrize(("status", "headers"), [
+    ("OK", [("Content-Type", "text/plain")]),
+    ("200 OK", [("X-Name", "caf\u00e9 \u2713")]),
+    ("200 OK", [("X-Split", "a\r\nSet-Cookie: x=1")]),
+    ("200 OK", [("Bad Name", "v")]),
+])
+def test_a_status_or_header_http_cannot_carry_is_a_500(status: str, headers: list[tuple[str, str]]) -> None:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        start_response(status, headers)
+        return [b"body"]
+
+    with serving(app) as srv, srv.connect() as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        got, answer_headers, _ = read_answer(sock)
+        assert got == 500 and "set-cookie" not in answer_headers
+
+
+def test_answers_without_a_body_carry_none(tmp_path: Path) -> None:
+    path = tmp_path / "f.bin"
+    path.write_bytes(b"x" * 32)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ["PATH_INFO"] == "/204":
+            start_response("204 No Content", [("Content-Length", "10")])
+            return [b""]
+        start_response("304 Not Modified", [("ETag", '"e"')])
+        return environ["wsgi.file_wrapper"](path.open("rb"))
+
+    with serving(app) as srv, srv.connect() as sock:
+        sock.sendall(b"GET /204 HTTP/1.1\r\nHost: x\r\n\r\nGET /304 HTTP/1.1\r\nHost: x\r\n\r\n"
+                     b"GET /204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    answers = data.split(b"\r\n\r\n")
+    assert [a.split(b"\r\n")[0] for a in answers[:3]] == [b"HTTP/1.1 204 No Content", b"HTTP/1.1 304 Not Modified",
+                                                          b"HTTP/1.1 204 No Content"]
+    assert answers[3] == b"" and b"Content-Length" not in answers[0]  # no body, and no length on a 204
+
+
+def test_stopping_closes_idle_connections_and_says_close_on_the_last_answers() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = allow(int(listener.getsockname()[1]))
+    entered = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ["PATH_INFO"] == "/slow":
+            entered.set()
+            time.sleep(0.5)
+        return echo(environ, start_response)
+
+    server = HTTPServer(app, listener, threads=2)
+    server.start()
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as idle, \
+            socket.create_connection(("127.0.0.1", port), timeout=WAIT) as busy:
+        idle.sendall(b"GET /once HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_answer(idle)[0] == 200
+        busy.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert entered.wait(WAIT)
+        started = time.monotonic()
+        stopper = threading.Thread(target=server.stop, args=(5.0,))
+        stopper.start()
+        assert closed(idle)
+        status, headers, body = read_answer(busy)  # the answer in flight, then no more on this connection
+        assert (status, body) == (200, b"GET /slow ? len=None ")
+        stopper.join(WAIT)
+        assert time.monotonic() - started < 4.0  # not the whole graceful time
     listener.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -164,3 +165,75 @@ def test_a_malformed_answer_or_a_silent_server() -> None:
         with pytest.raises(TimeoutError):
             client.exchange("GET", "/silent", headers={}, timeout=0.3)
         client.close()
+
+
+# --- found by review (2026-12-02) ---------------------------------------------------------------------------
+def test_interim_answers_are_skipped_and_answers_stay_paired_with_their_requests() -> None:
+    count = [0]
+
+    def script(conn: socket.socket, request: bytes) -> bool:
+        count[0] += 1
+        conn.sendall(b"HTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n")
+        time.sleep(0.05)  # (the final answer in a packet of its own)
+        conn.sendall(answer(b"answer to request %d" % count[0]))
+        return True
+
+    with scripted(script) as (port, _, _):
+        client = RemoteConnection("http", "127.0.0.1", port, timeout=5)
+        for n in (1, 2):
+            got = client.exchange("GET", "/", headers={})
+            assert (got.status, got.body) == (200, b"answer to request %d" % n)
+            assert "link" not in got.headers
+        client.close()
+
+
+def test_an_upload_refused_before_its_end_gets_the_servers_answer() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = allow(int(listener.getsockname()[1]))
+
+    def refuse_early() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            conn.sendall(answer(b"too large", status=b"413 Content Too Large", extra=b"Connection: close\r\n"))
+            conn.shutdown(socket.SHUT_WR)
+            time.sleep(0.5)  # then it goes away with the body unread (a reset)
+
+    thread = threading.Thread(target=refuse_early, daemon=True)
+    thread.start()
+    client = RemoteConnection("http", "127.0.0.1", port, timeout=5)
+    got = client.exchange("PUT", "/graph", headers={"Content-Type": "application/n-triples"}, body=b"x" * 20_000_000)
+    assert (got.status, got.body) == (413, b"too large")
+    client.close()
+    thread.join(5)
+    listener.close()
+
+
+def test_an_ipv6_host_is_bracketed() -> None:
+    try:
+        listener = socket.socket(socket.AF_INET6)
+        listener.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    listener.listen(1)
+    port = allow(int(listener.getsockname()[1]))
+    heads: list[bytes] = []
+
+    def serve_one() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            heads.append(_read_request(conn))
+            conn.sendall(answer(b"ok"))
+
+    thread = threading.Thread(target=serve_one, daemon=True)
+    thread.start()
+    client = RemoteConnection("http", "::1", port, timeout=5)
+    assert client.exchange("GET", "/", headers={}).body == b"ok"
+    client.close()
+    thread.join(5)
+    listener.close()
+    assert b"\r\nHost: [::1]:%d\r\n" % port in heads[0]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import select
 import socket
 import sys
@@ -49,6 +50,8 @@ _PIPELINED = 32  # complete requests read ahead of their answers, at most (then 
 _SENDFILE_BLOCK = 1 << 20
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _NO_BODY = frozenset((204, 304))
+_STATUS = re.compile(r"[1-9][0-9]{2}( [^\r\n]*)?")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _REASONS = {400: "Bad Request", 413: "Content Too Large", 431: "Request Header Fields Too Large",
             500: "Internal Server Error"}
 
@@ -73,13 +76,12 @@ class _Refused(Exception):
 
 
 class _Request:
-    __slots__ = ("url", "headers", "body", "body_bytes", "method", "version", "keep_alive", "expects")
+    __slots__ = ("url", "headers", "body", "method", "version", "keep_alive", "expects")
 
     def __init__(self) -> None:
         self.url = b""
         self.headers: list[tuple[bytes, bytes]] = []
-        self.body: list[bytes] = []
-        self.body_bytes = 0
+        self.body = bytearray()  # (one buffer: a body sent in tiny chunks must not cost an object per chunk)
         self.method = b"GET"
         self.version = "1.1"
         self.keep_alive = True
@@ -87,32 +89,49 @@ class _Request:
 
 
 class _Reader:
-    """The parser's callbacks for one connection: the requests it completed, in order."""
+    """The parser's callbacks for one connection: the requests it completed, in order.
 
-    __slots__ = ("parser", "limits", "current", "done", "in_body", "head_bytes", "refused", "upgraded")
+    What a request may make this process hold is bounded: its head by ``max_header_bytes`` (counted on the
+    wire, so a head that never ends is refused too), its body by ``max_body_bytes``, and what the body costs
+    on the wire beyond its bytes (chunk framing, trailers) by ``max_header_bytes`` + ``max_body_bytes``.
+    Trailer fields are read and dropped: only the head's fields reach the app."""
+
+    __slots__ = ("parser", "limits", "current", "done", "done_bytes", "in_body", "head_bytes", "wire_bytes",
+                 "refused", "last")
 
     def __init__(self, limits: Limits) -> None:
         self.parser = httptools.HttpRequestParser(self)
         self.limits = limits
         self.current: _Request | None = None
         self.done: deque[_Request] = deque()
+        self.done_bytes = 0  # the bodies of the requests in ``done``
         self.in_body = False
         self.head_bytes = 0
+        self.wire_bytes = 0  # bytes fed since the head of the current request ended
         self.refused: _Refused | None = None
-        self.upgraded = False
+        self.last = False  # nothing more is read on this connection (answered, then closed)
 
     def feed(self, data: bytes) -> None:
         """Raises :class:`_Refused` for a request this server refuses."""
-        if not self.in_body:
+        if self.in_body:
+            self.wire_bytes += len(data)
+        else:
             self.head_bytes += len(data)
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self.upgraded = True  # answered as a plain request; the connection closes after it
+            self.last = True  # answered as a plain request; the connection closes after it
         except httptools.HttpParserError as exc:
+            if self.refused is None and self.done:
+                self.last = True  # what came whole is answered (e.g. data after "Connection: close"), then closed
+                return
             raise self.refused or _Refused(400, f"malformed HTTP request: {exc}") from None
-        if not self.in_body and self.current is not None and self.head_bytes > self.limits.max_header_bytes:
-            raise _Refused(431, f"the request's head is longer than {self.limits.max_header_bytes} bytes")
+        limits = self.limits
+        if not self.in_body and self.current is not None and self.head_bytes > limits.max_header_bytes:
+            raise _Refused(431, f"the request's head is longer than {limits.max_header_bytes} bytes")
+        if self.in_body and self.current is not None \
+                and self.wire_bytes - len(self.current.body) > limits.max_header_bytes + limits.max_body_bytes:
+            raise _Refused(413, "the request body's framing and trailers are too long")
 
     # --- httptools callbacks ---
     def on_message_begin(self) -> None:
@@ -124,44 +143,58 @@ class _Reader:
 
     def on_header(self, name: bytes, value: bytes) -> None:
         assert self.current is not None
-        self.current.headers.append((name, value))
+        if not self.in_body:  # (a trailer field, after a chunked body, is dropped)
+            self.current.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         request = self.current
         assert request is not None
-        if self.head_bytes > self.limits.max_header_bytes:
-            self.refused = _Refused(431, f"the request's head is longer than {self.limits.max_header_bytes} bytes")
+        limits = self.limits
+        if self.head_bytes > limits.max_header_bytes:
+            self.refused = _Refused(431, f"the request's head is longer than {limits.max_header_bytes} bytes")
             raise self.refused
         parser = self.parser
         request.method = parser.get_method()
         request.version = parser.get_http_version()
         request.keep_alive = parser.should_keep_alive()
         request.expects = False
+        hosts = 0
         for name, value in request.headers:
             lower = name.lower()
-            if lower == b"expect":
+            if lower == b"host":
+                hosts += 1
+            elif lower == b"expect":
                 request.expects = request.version == "1.1" and value.strip().lower() == b"100-continue"
             elif lower == b"content-length" and value.strip().isdigit() \
-                    and int(value) > self.limits.max_body_bytes:  # refused before it is read
-                self.refused = _Refused(413, f"the request body is longer than {self.limits.max_body_bytes} bytes")
+                    and int(value) > limits.max_body_bytes:  # refused before it is read
+                self.refused = _Refused(413, f"the request body is longer than {limits.max_body_bytes} bytes")
                 raise self.refused
+        if hosts > 1 or (hosts == 0 and request.version == "1.1"):  # RFC 9112 §3.2
+            self.refused = _Refused(400, "an HTTP/1.1 request needs exactly one Host header")
+            raise self.refused
         self.in_body = True
         self.head_bytes = 0
+        self.wire_bytes = 0
 
     def on_body(self, body: bytes) -> None:
         request = self.current
         assert request is not None
-        request.body_bytes += len(body)
-        if request.body_bytes > self.limits.max_body_bytes:
+        if len(request.body) + len(body) > self.limits.max_body_bytes:
             self.refused = _Refused(413, f"the request body is longer than {self.limits.max_body_bytes} bytes")
             raise self.refused
-        request.body.append(body)
+        request.body += body
 
     def on_message_complete(self) -> None:
         assert self.current is not None
         self.done.append(self.current)
+        self.done_bytes += len(self.current.body)
         self.current = None
         self.in_body = False
+
+    def next_request(self) -> _Request:
+        request = self.done.popleft()
+        self.done_bytes -= len(request.body)
+        return request
 
 
 class _FileBody:
@@ -267,6 +300,10 @@ class HTTPServer:
         self._accepting = False
         with contextlib.suppress(OSError, ValueError):
             self._epoll.unregister(self.listener.fileno())
+        for conn in list(self._conns.values()):  # idle kept-alive connections: closed now (answers say close)
+            if not conn.busy and not conn.out and not conn.began:
+                with contextlib.suppress(OSError):
+                    conn.sock.shutdown(socket.SHUT_RDWR)
         stop_by = time.monotonic() + graceful
         while time.monotonic() < stop_by and any(c.busy or c.out for c in list(self._conns.values())):
             time.sleep(0.05)
@@ -366,33 +403,29 @@ class HTTPServer:
                 self._close(conn)
                 return False
             conn.active = time.monotonic()
-            if not conn.began and not reader.done:
-                conn.began = conn.active
-            try:
+            if not conn.began:
+                conn.began = conn.active  # (reset only once a request is answered: bytes that never make one
+            try:                          # — a stream of blank lines — run out the request deadline)
                 reader.feed(data)
             except _Refused as refused:
                 self._refuse(conn, refused)
                 return False
-            if reader.upgraded:
+            if reader.last:
                 conn.close_after = True
                 break
-            if len(data) < _READ_SIZE or len(reader.done) >= _PIPELINED:
+            if len(data) < _READ_SIZE or len(reader.done) >= _PIPELINED \
+                    or reader.done_bytes >= self.limits.max_body_bytes:
                 break  # (a client that pipelines without end is read again once these are answered)
-        current = reader.current
-        if current is not None and current.expects and not conn.continued and reader.in_body:
-            conn.continued = True
-            with contextlib.suppress(OSError):
-                conn.sock.send(_CONTINUE)
         return True
 
     def _answer_ready(self, conn: _Connection) -> None:
         """Answer the complete requests in order; then wait for more (or for the socket to drain)."""
         reader = conn.reader
         while reader.done:
-            request = reader.done.popleft()
-            conn.began = conn.active if reader.current is not None else 0.0
+            request = reader.next_request()
+            conn.began = conn.active if reader.current is not None or reader.done else 0.0
             conn.continued = False
-            if not request.keep_alive:
+            if not request.keep_alive or not self._accepting:  # (stopping: this answer is the last)
                 conn.close_after = True
             self._respond(conn, request)
             if not self._flush(conn):
@@ -400,10 +433,14 @@ class HTTPServer:
             if conn.close_after:
                 self._finish(conn)
                 return
-        conn.began = conn.began if reader.current is not None else 0.0
         if conn.close_after:
             self._close(conn)
             return
+        current = reader.current
+        if current is not None and current.expects and not conn.continued and reader.in_body:
+            conn.continued = True  # (only now: a 100 must not go ahead of the answers before it)
+            with contextlib.suppress(OSError):
+                conn.sock.send(_CONTINUE)
         self._arm(conn, _ARM_READ)
 
     # --- answering ---------------------------------------------------------------------------------------
@@ -429,7 +466,7 @@ class HTTPServer:
             key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
             value = raw_value.decode("latin-1").strip()
             environ[key] = f"{environ[key]}, {value}" if key in environ else value
-        body = b"".join(request.body)
+        body = bytes(request.body)
         if body or "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ:
             environ["CONTENT_LENGTH"] = str(len(body))
         environ["wsgi.input"] = io.BytesIO(body)
@@ -470,12 +507,16 @@ class HTTPServer:
             self._queue_error(conn, 500, "the server failed to answer this request")
             return
         size = body.tell() if spooled else len(body)  # type: ignore[union-attr,arg-type]
-        status, headers = started[0], started[1]
-        code = int(status[:3])
-        head_only = request.method == b"HEAD"
-        self._queue_head(conn, request, status, headers, None if code in _NO_BODY or code < 200 or head_only
-                         else size)
-        if head_only or code in _NO_BODY or code < 200 or not size:
+        try:
+            code = _status_code(started[0])
+            bodiless = request.method == b"HEAD" or code in _NO_BODY or code < 200
+            head = self._head(conn, request, started[0], started[1], code, None if bodiless else size)
+        except ValueError:  # a status or header the app wrote that HTTP cannot carry
+            bodiless, head = True, b""
+            self._queue_error(conn, 500, "the server failed to answer this request")
+        if head:
+            conn.out.append(memoryview(head))
+        if bodiless or not size:
             if spooled:
                 body.close()  # type: ignore[union-attr]
             return
@@ -515,30 +556,40 @@ class HTTPServer:
         for name, value in started[1]:
             if name.lower() == "content-length" and value.isdigit():
                 size = min(size, int(value))
-        head_only = request.method == b"HEAD"
-        self._queue_head(conn, request, started[0], started[1], None if head_only else size)
-        if head_only or size <= 0:
+        try:
+            code = _status_code(started[0])
+            bodiless = request.method == b"HEAD" or code in _NO_BODY or code < 200
+            head = self._head(conn, request, started[0], started[1], code, None if bodiless else size)
+        except ValueError:
+            body.close()
+            self._queue_error(conn, 500, "the server failed to answer this request")
+            return
+        conn.out.append(memoryview(head))
+        if bodiless or size <= 0:
             body.close()
             return
         conn.out.append(_FilePart(file, offset, size, body))
 
-    def _queue_head(self, conn: _Connection, request: _Request, status: str, headers: list[tuple[str, str]],
-                    size: int | None) -> None:
+    def _head(self, conn: _Connection, request: _Request, status: str, headers: list[tuple[str, str]], code: int,
+              size: int | None) -> bytes:
+        """The answer's head. ``size``: the body's length (None: no body follows). Raises ``ValueError`` for
+        a header HTTP cannot carry."""
         lines = [f"HTTP/1.1 {status}"]
         has_length = False
         for name, value in headers:
+            if "\r" in value or "\n" in value or not _TOKEN.fullmatch(name):
+                raise ValueError(f"header {name!r} cannot be sent")
             lower = name.lower()
             if lower in ("connection", "transfer-encoding", "keep-alive"):
                 continue
             if lower == "content-length":
-                if size is not None:
-                    continue  # the length actually sent
+                if size is not None or code < 200 or code == 204:
+                    continue  # the length actually sent (and none at all where HTTP forbids one)
                 has_length = True
             lines.append(f"{name}: {value}")
         if size is not None:
             lines.append(f"Content-Length: {size}")
-        elif not has_length and request.method != b"HEAD" and int(status[:3]) not in _NO_BODY \
-                and int(status[:3]) >= 200:
+        elif not has_length and request.method != b"HEAD" and code not in _NO_BODY and code >= 200:
             lines.append("Content-Length: 0")
         lines.append(f"Date: {self._http_date()}")
         lines.append(f"Server: {self.limits.ident}")
@@ -546,7 +597,7 @@ class HTTPServer:
             lines.append("Connection: close")
         elif request.version == "1.0":
             lines.append("Connection: keep-alive")
-        conn.out.append(memoryview(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")))
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _queue_error(self, conn: _Connection, status: int, message: str) -> None:
         conn.close_after = True
@@ -581,9 +632,9 @@ class HTTPServer:
                 if isinstance(item, _FilePart):
                     while item.left > 0:
                         sent = os.sendfile(conn.fd, item.file.fileno(), item.offset, min(item.left, _SENDFILE_BLOCK))
-                        if sent == 0:
-                            item.left = 0
-                            break
+                        if sent == 0:  # the file shrank under us: the promised length cannot be kept
+                            self._close(conn)
+                            return False
                         item.offset += sent
                         item.left -= sent
                         conn.active = time.monotonic()
@@ -653,6 +704,13 @@ class HTTPServer:
             conn.sock.close()
         if self._listener_paused:
             self._resume_listener()
+
+
+def _status_code(status: str) -> int:
+    """The code of a WSGI status line (``"200 OK"``); ``ValueError`` for anything else."""
+    if not _STATUS.fullmatch(status):
+        raise ValueError(f"not an HTTP status line: {status!r}")
+    return int(status[:3])
 
 
 def _has_fileno(file: Any) -> bool:

@@ -56,8 +56,9 @@ class _Reading:
         self.headers[key] = f"{self.headers[key]}, {text}" if key in self.headers else text
 
     def on_headers_complete(self) -> None:
-        self.head_done = True
         assert self.parser is not None
+        self.status = self.parser.get_status_code()
+        self.head_done = True
         self.keep_alive = self.parser.should_keep_alive()  # (read here: llhttp forgets it once the message ends)
 
     def on_body(self, body: bytes) -> None:
@@ -65,6 +66,9 @@ class _Reading:
         self.size += len(body)
 
     def on_message_complete(self) -> None:
+        if 100 <= self.status < 200 and self.status != 101:  # an interim answer (100 Continue, 103): the final follows
+            self.headers, self.chunks, self.size, self.head_done = {}, [], 0, False
+            return
         self.done = True
 
 
@@ -77,7 +81,8 @@ class RemoteConnection:
         self.port = port
         self.timeout = timeout
         self._sock: socket.socket | None = None
-        self._host_header = host if port == (443 if scheme == "https" else 80) else f"{host}:{port}"
+        name = f"[{host}]" if ":" in host else host  # (an IPv6 address, RFC 3986 §3.2.2)
+        self._host_header = name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
 
     def close(self) -> None:
         if self._sock is not None:
@@ -115,9 +120,16 @@ class RemoteConnection:
                 if body is not None and len(body) >= 65536:
                     sock.sendall(body)
             except (BrokenPipeError, ConnectionResetError) as exc:
-                if reused:
-                    raise StaleConnection(str(exc)) from exc
-                raise
+                # The server stopped reading: it closed a kept-alive connection, or it refused the request
+                # before its end (e.g. 413 from the declared length) — then its answer is there to read.
+                try:
+                    answer = self._read(sock, reused, limit)
+                except OSError:
+                    if reused:
+                        raise StaleConnection(str(exc)) from exc
+                    raise exc from None
+                self.close()
+                return answer
             answer = self._read(sock, reused, limit)
         except BaseException:
             self.close()
