@@ -70,6 +70,18 @@ def echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[by
     return [text]
 
 
+def slow_at(path: str | None, seconds: float, entered: threading.Event) -> Callable[..., list[bytes]]:
+    """An ``echo`` that, for ``path`` (None: every path), sets ``entered`` and takes ``seconds`` first."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if path is None or environ["PATH_INFO"] == path:
+            entered.set()
+            time.sleep(seconds)
+        return echo(environ, start_response)
+
+    return app
+
+
 _PENDING: weakref.WeakKeyDictionary[socket.socket, bytes] = weakref.WeakKeyDictionary()  # read past an answer
 
 
@@ -312,12 +324,7 @@ def test_past_the_connection_limit_new_connections_wait_for_a_place() -> None:
 
 def test_stop_lets_an_answer_in_flight_finish() -> None:
     entered = threading.Event()
-
-    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        entered.set()
-        time.sleep(0.5)
-        return echo(environ, start_response)
-
+    slow = slow_at(None, 0.5, entered)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -397,13 +404,7 @@ def test_a_request_after_connection_close_is_dropped_and_the_first_answered() ->
 
 def test_100_continue_waits_for_the_answers_before_it() -> None:
     entered = threading.Event()
-
-    def slow(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        if environ["PATH_INFO"] == "/a":
-            entered.set()
-            time.sleep(0.3)
-        return echo(environ, start_response)
-
+    slow = slow_at("/a", 0.3, entered)
     with serving(slow) as srv, srv.connect() as sock:
         sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
                      b"POST /b HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
@@ -462,14 +463,7 @@ def test_stopping_closes_idle_connections_and_says_close_on_the_last_answers() -
     listener.listen(8)
     port = allow(int(listener.getsockname()[1]))
     entered = threading.Event()
-
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        if environ["PATH_INFO"] == "/slow":
-            entered.set()
-            time.sleep(0.5)
-        return echo(environ, start_response)
-
-    server = HTTPServer(app, listener, threads=2)
+    server = HTTPServer(slow_at("/slow", 0.5, entered), listener, threads=2)
     server.start()
     with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as idle, \
             socket.create_connection(("127.0.0.1", port), timeout=WAIT) as busy:
