@@ -476,7 +476,8 @@ def test_stopping_closes_idle_connections_and_says_close_on_the_last_answers() -
         stopper.start()
         assert closed(idle)
         status, headers, body = read_answer(busy)  # the answer in flight, then no more on this connection
-        assert (status, body) == (200, b"GET /slow ? len=None ")
+        assert (status, body, headers["connection"]) == (200, b"GET /slow ? len=None ", "close")
+        assert closed(busy)  # (/after, pipelined behind it, is not answered)
         stopper.join(WAIT)
         assert time.monotonic() - started < 4.0  # not the whole graceful time
     listener.close()

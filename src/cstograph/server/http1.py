@@ -593,6 +593,8 @@ class HTTPServer:
             lines.append("Content-Length: 0")
         lines.append(f"Date: {self._http_date()}")
         lines.append(f"Server: {self.limits.ident}")
+        if not self._accepting:  # stopping: this answer is the connection's last (the app may have run long)
+            conn.close_after = True
         if conn.close_after:
             lines.append("Connection: close")
         elif request.version == "1.0":
