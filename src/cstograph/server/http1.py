@@ -372,10 +372,7 @@ class HTTPServer:
     def _turn(self, conn: _Connection, mask: int) -> None:
         """One readiness event of ``conn``, on this thread (which owns it until it is re-armed or closed)."""
         if conn.out:
-            if not self._flush(conn):
-                return
-            if conn.close_after:
-                self._finish(conn)
+            if not self._sent(conn):
                 return
         elif conn.linger:
             self._drain(conn)
@@ -428,11 +425,8 @@ class HTTPServer:
             if not request.keep_alive or not self._accepting:  # (stopping: this answer is the last)
                 conn.close_after = True
             self._respond(conn, request)
-            if not self._flush(conn):
-                return  # the rest when the socket drains
-            if conn.close_after:
-                self._finish(conn)
-                return
+            if not self._sent(conn):
+                return  # the rest when the socket drains, or closed
         if conn.close_after:
             self._close(conn)
             return
@@ -654,6 +648,16 @@ class HTTPServer:
             return False
         except OSError:
             self._close(conn)
+            return False
+        return True
+
+    def _sent(self, conn: _Connection) -> bool:
+        """Send what ``conn.out`` holds; True when all is sent and the connection stays open (this thread
+        still owns it), False when the rest waits for the socket to drain or the connection was closed."""
+        if not self._flush(conn):
+            return False
+        if conn.close_after:
+            self._finish(conn)
             return False
         return True
 

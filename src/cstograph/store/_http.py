@@ -39,7 +39,6 @@ class Answer:
 
 @dataclass
 class _Reading:
-    limit: int | None
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     chunks: list[bytes] = field(default_factory=list)
@@ -139,7 +138,7 @@ class RemoteConnection:
         return answer
 
     def _read(self, sock: socket.socket, reused: bool, limit: int | None) -> Answer:
-        reading = _Reading(limit)
+        reading = _Reading()
         parser = reading.parser = httptools.HttpResponseParser(reading)
         got_any = False
         while not reading.done:
